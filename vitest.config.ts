@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
+
+export default defineConfig({
+  plugins: [WxtVitest()],
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx', 'server/**/*.test.ts'],
+    setupFiles: ['fake-indexeddb/auto'],
+    environment: 'node',
+    testTimeout: 20_000,
+  },
+});

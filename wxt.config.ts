@@ -1,0 +1,47 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// Production builds ask for no host access: captures use activeTab (a real user gesture) and the
+// backend origin is requested at run time as an optional host permission. The e2e build (mode
+// "e2e") adds host access for the spoofed fixture sites only, because headless tests cannot make
+// the toolbar/context-menu gesture that activeTab needs.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser, mode, manifestVersion }) => {
+    const e2e = mode === 'e2e';
+    const fixtureHosts = [
+      'https://www.facebook.com/*', 'https://www.instagram.com/*', 'https://www.tiktok.com/*',
+      'http://127.0.0.1/*',
+    ];
+    const manifest: Record<string, unknown> = {
+      name: '__MSG_extName__',
+      description: '__MSG_extDescription__',
+      default_locale: 'id',
+      permissions: ['activeTab', 'contextMenus', 'storage', 'unlimitedStorage', 'alarms', 'scripting'],
+      optional_host_permissions: manifestVersion === 3 ? ['http://*/*', 'https://*/*'] : undefined,
+      optional_permissions: manifestVersion === 2 ? ['http://*/*', 'https://*/*'] : undefined,
+      host_permissions: manifestVersion === 3 && e2e ? fixtureHosts : undefined,
+      commands: {
+        'flag-evidence': {
+          suggested_key: { default: 'Alt+Shift+T' },
+          description: '__MSG_commandFlag__',
+        },
+      },
+      action: { default_title: '__MSG_extName__' },
+    };
+    if (manifestVersion === 2 && e2e) {
+      manifest.permissions = [...(manifest.permissions as string[]), ...fixtureHosts];
+    }
+    if (browser === 'firefox') {
+      manifest.browser_specific_settings = {
+        gecko: {
+          id: 'tandai-bukti@asn-evidence.local',
+          strict_min_version: '128.0',
+          data_collection_permissions: { required: ['none'] },
+        },
+      };
+    }
+    return manifest;
+  },
+});
