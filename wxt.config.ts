@@ -5,22 +5,27 @@ import preact from '@preact/preset-vite';
 // backend origin is requested at run time as an optional host permission. The e2e build (mode
 // "e2e") adds host access for the spoofed fixture sites only, because headless tests cannot make
 // the toolbar/context-menu gesture that activeTab needs.
+// `wxt build --mode e2e` writes to .output/e2e/ so it never mixes with the production build.
+const argv = process.argv.join(' ');
+const e2eBuild = /--mode[= ]e2e\b/.test(argv);
+
 export default defineConfig({
+  outDirTemplate: e2eBuild ? 'e2e/{{browser}}-mv{{manifestVersion}}' : '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser, mode, manifestVersion }) => {
     const e2e = mode === 'e2e';
-    const fixtureHosts = [
-      'https://www.facebook.com/*', 'https://www.instagram.com/*', 'https://www.tiktok.com/*',
-      'http://127.0.0.1/*',
-    ];
+    // captureVisibleTab without a toolbar gesture needs <all_urls>; only the test build has it.
+    const fixtureHosts = ['<all_urls>'];
     const manifest: Record<string, unknown> = {
       name: '__MSG_extName__',
       description: '__MSG_extDescription__',
       default_locale: 'id',
       permissions: ['activeTab', 'contextMenus', 'storage', 'unlimitedStorage', 'alarms', 'scripting'],
-      optional_host_permissions: manifestVersion === 3 ? ['http://*/*', 'https://*/*'] : undefined,
-      optional_permissions: manifestVersion === 2 ? ['http://*/*', 'https://*/*'] : undefined,
+      // Asked for at run time only: the backend's origin (options page), and site access for
+      // capturing from the in-page button (which has no toolbar gesture to grant activeTab).
+      optional_host_permissions: manifestVersion === 3 ? ['<all_urls>'] : undefined,
+      optional_permissions: manifestVersion === 2 ? ['<all_urls>'] : undefined,
       host_permissions: manifestVersion === 3 && e2e ? fixtureHosts : undefined,
       commands: {
         'flag-evidence': {

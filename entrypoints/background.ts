@@ -1,1 +1,28 @@
-export default defineBackground(() => {});
+import { browser } from 'wxt/browser';
+import { flagTab } from '../lib/background/flag';
+import { handleMessage } from '../lib/background/handlers';
+import { refreshBadge } from '../lib/background/badge';
+import { getSettings } from '../lib/settings';
+import { t } from '../lib/i18n/messages';
+
+const MENU_ID = 'flag-evidence';
+
+export default defineBackground(() => {
+  // Listeners are registered synchronously so a woken service worker sees the event that woke it.
+  browser.runtime.onInstalled.addListener(() => void setupMenu());
+  browser.runtime.onStartup.addListener(() => void refreshBadge());
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId === MENU_ID) void flagTab(tab, { mode: 'contextmenu' });
+  });
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command === 'flag-evidence') void flagTab(tab, { mode: 'hovered' });
+  });
+  browser.runtime.onMessage.addListener((msg, sender) => handleMessage(msg, sender) as Promise<unknown> | undefined);
+  void refreshBadge();
+});
+
+async function setupMenu(): Promise<void> {
+  const { language } = await getSettings();
+  await browser.contextMenus.removeAll();
+  browser.contextMenus.create({ id: MENU_ID, title: t(language, 'flagHint'), contexts: ['all'] });
+}

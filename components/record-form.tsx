@@ -1,0 +1,164 @@
+/**
+ * The form in which the monitor completes or corrects a record. Every value from the page is
+ * rendered as text (never HTML), shows where it came from, and fields the page did not yield are
+ * marked as needing the monitor.
+ */
+import { useState } from 'preact/hooks';
+import type { StoredEvidence } from '../lib/db/evidence-db';
+import type { EvidencePatch } from '../lib/messages';
+import { EMPLOYMENT_TYPES, VIOLATION_TYPES, type ViolationType } from '../lib/record/schema';
+import type { T } from './i18n';
+
+type Section = 'subject' | 'post' | 'comment';
+
+export interface FormState {
+  subject: Record<string, string>;
+  post: Record<string, string>;
+  comment: Record<string, string>;
+  types: ViolationType[];
+  candidate: string;
+  election: string;
+  notes: string;
+}
+
+export function initialForm(ev: StoredEvidence): FormState {
+  const r = ev.record;
+  const pick = (o: Record<string, unknown> | null, keys: string[]) =>
+    Object.fromEntries(keys.map((k) => [k, o && o[k] != null ? String(o[k]) : '']));
+  return {
+    subject: pick(r.subject, ['name', 'accountUrl', 'handle', 'nip', 'agency', 'position', 'rank', 'employmentType']),
+    post: pick(r.post, ['authorName', 'authorUrl', 'text', 'url', 'id']),
+    comment: pick(r.comment, ['authorName', 'authorUrl', 'text', 'url', 'id']),
+    types: [...r.violation.types],
+    candidate: r.violation.candidate ?? '',
+    election: r.violation.election ?? '',
+    notes: r.violation.notes ?? '',
+  };
+}
+
+export function formToPatch(f: FormState, ev: StoredEvidence): EvidencePatch {
+  const nul = (v: string | undefined) => (v && v.trim() ? v.trim() : null);
+  const sec = (s: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, nul(s[k])]));
+  const patch: EvidencePatch = {
+    subject: {
+      ...sec(f.subject, ['name', 'accountUrl', 'handle', 'nip', 'agency', 'position', 'rank']),
+      employmentType: (f.subject.employmentType || 'unknown') as 'unknown',
+    },
+    violation: { types: f.types, candidate: nul(f.candidate), election: nul(f.election), notes: nul(f.notes) },
+  };
+  if (ev.record.post || Object.values(f.post).some((v) => v.trim())) patch.post = sec(f.post, ['authorName', 'authorUrl', 'text', 'url', 'id']);
+  if (ev.record.comment || Object.values(f.comment).some((v) => v.trim())) patch.comment = sec(f.comment, ['authorName', 'authorUrl', 'text', 'url', 'id']);
+  return patch;
+}
+
+const LABELS: Record<string, Parameters<T>[0]> = {
+  name: 'name', accountUrl: 'accountUrl', handle: 'handle', nip: 'nip', agency: 'agency',
+  position: 'position', rank: 'rank', authorName: 'author', authorUrl: 'authorUrl', text: 'text',
+  url: 'permalink', id: 'postId',
+};
+
+export function RecordForm(props: {
+  ev: StoredEvidence;
+  form: FormState;
+  onChange(f: FormState): void;
+  t: T;
+}) {
+  const { ev, form, onChange, t } = props;
+  const sources = ev.record.fieldSources;
+  const missing = new Set(ev.missing);
+  const field = (section: Section, key: string, opts: { multiline?: boolean; hint?: string } = {}) => {
+    const path = `${section}.${key}`;
+    const id = `f-${section}-${key}`;
+    const value = form[section][key] ?? '';
+    const src = sources[path];
+    const needs = !value && (missing.has(path) || section === 'subject');
+    const set = (v: string) => onChange({ ...form, [section]: { ...form[section], [key]: v } });
+    return (
+      <div>
+        <label for={id}>
+          {t(section === 'comment' && key === 'id' ? 'commentId' : LABELS[key]!)}
+          {opts.hint && <span class="muted"> ({opts.hint})</span>}
+          {src && <span class="src" data-source={src}>· {t(`source_${src}`)}</span>}
+          {needs && <span class="need">{t('needsMonitor')}</span>}
+        </label>
+        {opts.multiline ? (
+          <textarea id={id} value={value} onInput={(e) => set((e.target as HTMLTextAreaElement).value)} />
+        ) : (
+          <input id={id} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        )}
+      </div>
+    );
+  };
+  const toggle = (v: ViolationType) =>
+    onChange({ ...form, types: form.types.includes(v) ? form.types.filter((x) => x !== v) : [...form.types, v] });
+
+  return (
+    <div>
+      <h2>{t('section_subject')}</h2>
+      <div class="grid2">
+        {field('subject', 'name')}
+        {field('subject', 'handle')}
+      </div>
+      {field('subject', 'accountUrl')}
+      <div class="grid2">
+        {field('subject', 'nip', { hint: t('nipHint') })}
+        <div>
+          <label for="f-subject-employmentType">{t('employmentType')}</label>
+          <select id="f-subject-employmentType" value={form.subject.employmentType || 'unknown'}
+            onChange={(e) => onChange({ ...form, subject: { ...form.subject, employmentType: (e.target as HTMLSelectElement).value } })}>
+            {EMPLOYMENT_TYPES.map((e) => <option key={e} value={e}>{t(`emp_${e}`)}</option>)}
+          </select>
+        </div>
+        {field('subject', 'agency')}
+        {field('subject', 'position')}
+        {field('subject', 'rank')}
+      </div>
+
+      <h2>{t('section_violation')}</h2>
+      <div class="checks" role="group" aria-label={t('violationTypes')}>
+        {VIOLATION_TYPES.map((v) => (
+          <label key={v}>
+            <input type="checkbox" name="violation" value={v} checked={form.types.includes(v)} onChange={() => toggle(v)} />
+            {t(`vt_${v}`)}
+          </label>
+        ))}
+      </div>
+      <div class="grid2">
+        <div>
+          <label for="f-candidate">{t('candidate')}</label>
+          <input id="f-candidate" value={form.candidate} onInput={(e) => onChange({ ...form, candidate: (e.target as HTMLInputElement).value })} />
+        </div>
+        <div>
+          <label for="f-election">{t('election')}</label>
+          <input id="f-election" value={form.election} onInput={(e) => onChange({ ...form, election: (e.target as HTMLInputElement).value })} />
+        </div>
+      </div>
+      <label for="f-notes">{t('notes')}</label>
+      <textarea id="f-notes" value={form.notes} onInput={(e) => onChange({ ...form, notes: (e.target as HTMLTextAreaElement).value })} />
+
+      {(ev.record.comment || ev.record.kind === 'comment' || ev.record.kind === 'reply') && (
+        <>
+          <h2>{t('section_comment')}</h2>
+          <div class="grid2">{field('comment', 'authorName')}{field('comment', 'authorUrl')}</div>
+          {field('comment', 'text', { multiline: true })}
+          <div class="grid2">{field('comment', 'url')}{field('comment', 'id')}</div>
+        </>
+      )}
+      {ev.record.reaction && (
+        <>
+          <h2>{t('section_reaction')}</h2>
+          <p>
+            <strong>{t('reactionType')}:</strong> {ev.record.reaction.type} · {ev.record.reaction.actorName ?? '—'}
+          </p>
+        </>
+      )}
+      <h2>{t('section_post')}</h2>
+      <div class="grid2">{field('post', 'authorName')}{field('post', 'authorUrl')}</div>
+      {field('post', 'text', { multiline: true })}
+      <div class="grid2">{field('post', 'url')}{field('post', 'id')}</div>
+      {ev.record.post?.postedAtLabel && (
+        <p class="muted">{t('postedAt')}: {ev.record.post.postedAt ?? '—'} ({ev.record.post.postedAtLabel})</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import '../../assets/ui.css';
+import { send } from '../../components/api';
+import { formatTime, useT } from '../../components/i18n';
+import { formToPatch, initialForm, RecordForm, type FormState } from '../../components/record-form';
+import { StatusChip } from '../../components/status';
+import type { EvidenceView } from '../../lib/messages';
+
+type SaveReply = { ok: true; status: string } | { ok: false; message: string };
+
+function Review({ id }: { id: string }) {
+  const [t, lang] = useT();
+  const [view, setView] = useState<EvidenceView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [form, setForm] = useState<FormState | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  const load = async () => {
+    const v = await send<EvidenceView | { ok: false; message: string }>({ type: 'get-evidence', id });
+    if ('evidence' in v) {
+      setView(v);
+      setForm(initialForm(v.evidence));
+    } else setError(v.message);
+  };
+  useEffect(() => void load(), [id]);
+
+  if (error) return <main class="wrap"><p class="msg error" role="alert">{error}</p></main>;
+  if (!view || !form) return <main class="wrap"><p>{t('loading')}</p></main>;
+  const ev = view.evidence;
+  const r = ev.record;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setSaving(true);
+    setSaved(null);
+    setError(null);
+    try {
+      const res = await send<SaveReply>({ type: 'save-evidence', id, patch: formToPatch(form, ev), finalize: true });
+      if (res.ok) {
+        setSaved(t('saved'));
+        await load();
+      } else setError(res.message);
+    } catch (err) {
+      setError(t('err_generic', { reason: String((err as Error)?.message ?? err) }));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <main style={{ maxWidth: '720px', margin: '0 auto', padding: '16px' }}>
+      <h1>{t('reviewTitle')} <StatusChip status={ev.status} t={t} /></h1>
+      {ev.warnings.map((w) => <p class="msg error" key={w.code}>{w.message}</p>)}
+      <h2>{t('section_capture')}</h2>
+      {view.screenshotUrl && (
+        <figure style={{ margin: 0 }}>
+          <img id="screenshot" src={view.screenshotUrl} alt={t('screenshot')}
+            style={{ maxWidth: '100%', border: '1px solid var(--line)', maxHeight: '420px', objectFit: 'contain' }} />
+          <figcaption class="muted">
+            {t('selectedElement')} {r.screenshot.width}×{r.screenshot.height} px
+            {r.screenshot.truncated ? ` · ${t('screenshotTruncated')}` : ''}
+          </figcaption>
+        </figure>
+      )}
+      <p><strong>{t('hash')}:</strong> <span class="mono" id="sha256">{r.screenshot.sha256}</span></p>
+      <p><strong>{t('capturedAt')}:</strong> {formatTime(r.capturedAt, lang, r.timezone)} · {t('timezone')}: {r.timezone}</p>
+      <p><strong>{t('pageUrl')}:</strong> <span class="mono">{r.page.url}</span></p>
+      <p><strong>{t('platform')}:</strong> {r.platform} · <strong>{t('kind')}:</strong> {t(`kind_${r.kind}`)}</p>
+      <form onSubmit={save}>
+        <RecordForm ev={ev} form={form} onChange={setForm} t={t} />
+        {error && <p class="msg error" role="alert" id="save-error">{error}</p>}
+        {saved && <p class="msg ok" role="status" id="save-ok">{saved}</p>}
+        <p style={{ display: 'flex', gap: '8px', position: 'sticky', bottom: 0, background: '#fff', padding: '8px 0' }}>
+          <button class="primary" type="submit" id="save" disabled={saving}>{saving ? t('saving') : t('save')}</button>
+          <button type="button" onClick={() => window.close()}>{t('close')}</button>
+        </p>
+      </form>
+    </main>
+  );
+}
+
+const id = new URLSearchParams(location.search).get('id') ?? '';
+render(<Review id={id} />, document.getElementById('app')!);

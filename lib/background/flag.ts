@@ -1,0 +1,218 @@
+/**
+ * Flag a tab: ask the content script what was flagged, capture the visible tab (scrolling and
+ * stitching a tall post), crop and outline, hash, build the record, store it durably, and open
+ * the form. Every failure ends in a FlagResult with a message the monitor can act on.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import { CaptureScheduler } from '../capture/scheduler';
+import { composeRegion, dataUrlToBlob, pngSize, type Segment } from '../capture/image';
+import { clampToViewport, pad, planStitch } from '../capture/plan';
+import { insertEvidence, StorageFullError, type StoredEvidence } from '../db/evidence-db';
+import { sha256Hex } from '../hash';
+import { t, type Lang } from '../i18n/messages';
+import type { FlagResult, PrepareOk, PrepareResult, SerializableExtraction } from '../messages';
+import { browserLabel, buildRecord } from '../record/build';
+import { sanitizeRecord } from '../record/sanitize';
+import { getSettings } from '../settings';
+import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
+import { refreshBadge } from './badge';
+
+/** One scheduler for the whole extension: Chrome's 2-captures-per-second limit is global. */
+export const captureScheduler = new CaptureScheduler(550);
+
+export type FlagMode = 'inpage' | 'contextmenu' | 'hovered' | 'page';
+
+export interface FlagOptions {
+  mode: FlagMode;
+  targetId?: string | null;
+  /** Open the review form after storing (default true). */
+  openForm?: boolean;
+}
+
+function fail(code: Extract<FlagResult, { ok: false }>['code'], message: string): FlagResult {
+  return { ok: false, code, message };
+}
+
+export function classifyCaptureError(e: unknown, lang: Lang): FlagResult {
+  const msg = String((e as Error)?.message ?? e);
+  if (/activeTab|<all_urls>|permission|Missing host/i.test(msg)) return fail('permission', t(lang, 'err_permission'));
+  if (/cannot access|cannot be scripted|extensions gallery|chrome:\/\/|webstore|not allowed|restricted/i.test(msg)) {
+    return fail('restricted', t(lang, 'err_restricted'));
+  }
+  return fail('capture', t(lang, 'err_capture', { reason: msg.slice(0, 200) }));
+}
+
+async function captureVisible(windowId: number): Promise<Blob> {
+  const dataUrl = await captureScheduler.run(() =>
+    browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
+  );
+  return dataUrlToBlob(dataUrl);
+}
+
+/** When the content script cannot run (rare: a page that blocks injection) flag the page itself. */
+function pageOnly(tab: Browser.tabs.Tab): PrepareOk {
+  const extraction: SerializableExtraction = {
+    platform: 'other', kind: 'page', post: null, comment: null, reaction: null, subject: {},
+    fieldSources: { platform: 'url', kind: 'heuristic' }, missing: ['subject.name'], warnings: [],
+    extras: {},
+  };
+  return {
+    ok: true, extraction, rect: null, docTop: 0, viewport: { width: tab.width ?? 0, height: tab.height ?? 0 },
+    devicePixelRatio: 1, scrollX: 0, scrollY: 0, maxScrollY: 0,
+    page: { url: tab.url ?? '', title: tab.title ?? '' },
+  };
+}
+
+export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptions): Promise<FlagResult> {
+  const settings = await getSettings();
+  const lang = settings.language;
+  if (!tab?.id || tab.windowId === undefined) return fail('no_tab', t(lang, 'err_noTab'));
+  const tabId = tab.id;
+  if (tab.url !== undefined && isRestrictedUrl(tab.url)) return fail('restricted', t(lang, 'err_restricted'));
+
+  const scripted = await ensureContentScript(tabId);
+  let prep: PrepareResult;
+  if (scripted) {
+    try {
+      prep = await sendToTab<PrepareResult>(tabId, {
+        type: 'prepare-capture', targetId: opts.targetId ?? null, mode: opts.mode,
+      });
+    } catch (e) {
+      return fail('error', t(lang, 'err_generic', { reason: String((e as Error)?.message ?? e) }));
+    }
+  } else {
+    if (isRestrictedUrl(tab.url)) return fail('restricted', t(lang, 'err_restricted'));
+    prep = pageOnly(tab);
+  }
+  if (!prep.ok) {
+    const result = prep.code === 'login_wall' || prep.code === 'checkpoint'
+      ? fail('login_wall', t(lang, 'err_loginWall'))
+      : fail('error', t(lang, 'err_generic', { reason: prep.message }));
+    if (scripted) void sendToTab(tabId, { type: 'capture-finished', result }).catch(() => undefined);
+    return result;
+  }
+
+  let result: FlagResult;
+  try {
+    result = await captureAndStore(tab, tabId, prep, scripted, lang, settings.monitor);
+  } catch (e) {
+    result = e instanceof StorageFullError
+      ? fail('storage_full', t(lang, 'err_storageFull'))
+      : classifyCaptureError(e, lang);
+  }
+  if (scripted) void sendToTab(tabId, { type: 'capture-finished', result }).catch(() => undefined);
+  if (result.ok) {
+    void refreshBadge();
+    if (opts.openForm !== false) void openReview(result.id, tab);
+  }
+  return result;
+}
+
+async function captureAndStore(
+  tab: Browser.tabs.Tab,
+  tabId: number,
+  prep: PrepareOk,
+  scripted: boolean,
+  lang: Lang,
+  monitor: { name: string; nip: string; unit: string },
+): Promise<FlagResult> {
+  const windowId = tab.windowId!;
+  const capturedAt = new Date();
+  const vp = prep.viewport;
+  const full = await captureVisible(windowId);
+  const fullSize = await pngSize(full);
+  if (!vp.width || !vp.height) {
+    vp.width = fullSize.width / (prep.devicePixelRatio || 1);
+    vp.height = fullSize.height / (prep.devicePixelRatio || 1);
+  }
+
+  let crop: Blob = full;
+  let cropSize = fullSize;
+  let region: { x: number; y: number; width: number; height: number } | null = null;
+  let truncated = false;
+
+  if (prep.rect) {
+    const r = prep.rect;
+    if (r.height > vp.height && scripted) {
+      // Taller than the viewport: scroll through it and stitch, capped.
+      const left = Math.max(0, r.x - 12);
+      const width = Math.min(vp.width, r.x + r.width + 12) - left;
+      const plan = planStitch(prep.docTop, r.height, vp.height, prep.maxScrollY);
+      truncated = plan.truncated;
+      const segments: Segment[] = [];
+      try {
+        for (const y of plan.scrolls) {
+          const actual = await sendToTab<number>(tabId, { type: 'scroll-to', y });
+          segments.push({ png: await captureVisible(windowId), scrollY: actual });
+        }
+      } finally {
+        await sendToTab(tabId, { type: 'scroll-to', y: prep.scrollY }).catch(() => undefined);
+      }
+      const outline = { x: r.x, y: prep.docTop, width: r.width, height: plan.height };
+      const img = await composeRegion(segments, vp, { x: left, docTop: prep.docTop, width, height: plan.height }, outline);
+      crop = img.png;
+      cropSize = { width: img.width, height: img.height };
+      region = { x: left + prep.scrollX, y: prep.docTop, width, height: plan.height };
+    } else {
+      const visible = clampToViewport(pad(r), vp);
+      if (visible) {
+        const outline = clampToViewport(r, vp) ?? r;
+        const img = await composeRegion(
+          [{ png: full, scrollY: 0 }], vp,
+          { x: visible.x, docTop: visible.y, width: visible.width, height: visible.height },
+          outline,
+        );
+        crop = img.png;
+        cropSize = { width: img.width, height: img.height };
+        region = { x: visible.x + prep.scrollX, y: visible.y + prep.scrollY, width: visible.width, height: visible.height };
+      }
+    }
+  }
+
+  const [cropSha, fullSha] = await Promise.all([sha256Hex(crop), crop === full ? null : sha256Hex(full)]);
+  const id = crypto.randomUUID();
+  const built = buildRecord({
+    id,
+    capturedAt,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    page: prep.page.url ? prep.page : { url: tab.url ?? '', title: tab.title ?? '' },
+    extraction: prep.extraction,
+    screenshot: {
+      sha256: cropSha,
+      width: cropSize.width,
+      height: cropSize.height,
+      devicePixelRatio: Math.round((fullSize.width / vp.width) * 1000) / 1000 || prep.devicePixelRatio,
+      region,
+      truncated,
+      full: fullSha ? { sha256: fullSha, width: fullSize.width, height: fullSize.height } : null,
+    },
+    monitor,
+    client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
+  });
+  const { record, dropped } = sanitizeRecord(built);
+  const now = capturedAt.toISOString();
+  const stored: StoredEvidence = {
+    id,
+    status: 'draft',
+    record,
+    createdAt: now,
+    updatedAt: now,
+    missing: [...new Set([...prep.extraction.missing, ...dropped])],
+    warnings: prep.extraction.warnings.map((w) => ({ code: w.code, message: w.message })),
+    extras: prep.extraction.extras ?? {},
+    sync: { attempts: 0, lastError: null, nextAttemptAt: null, receipt: null },
+    custody: [{ at: now, action: 'capture', actor: monitor.name || null, details: { sha256: cropSha, url: record.page.url } }],
+  };
+  await insertEvidence(stored, crop === full ? { screenshot: crop } : { screenshot: crop, full });
+  void lang;
+  return { ok: true, id, sha256: cropSha, width: cropSize.width, height: cropSize.height, truncated };
+}
+
+export async function openReview(id: string, from?: Browser.tabs.Tab): Promise<void> {
+  const url = browser.runtime.getURL(`/review.html?id=${encodeURIComponent(id)}`);
+  try {
+    await browser.windows.create({ url, type: 'popup', width: 760, height: 900, focused: true });
+  } catch {
+    await browser.tabs.create({ url, index: from?.index !== undefined ? from.index + 1 : undefined });
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The background's message router. Every message is checked for who sent it (our own pages, or a
+ * content script in a tab) and parsed with zod before anything runs.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import {
+  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, updateEvidence,
+} from '../db/evidence-db';
+import { t } from '../i18n/messages';
+import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
+import { applyPatch } from '../record/edit';
+import { describeIssues, evidenceRecordSchema } from '../record/schema';
+import { getSettings } from '../settings';
+import { refreshBadge, waitingCount } from './badge';
+import { flagTab } from './flag';
+import { fromContentSchema, fromPagesSchema } from './message-schema';
+import { targetTabForPopup } from './tabs';
+
+export type Sender = Browser.runtime.MessageSender;
+
+export function isOwnPage(sender: Sender): boolean {
+  if (sender.id !== browser.runtime.id) return false;
+  const own = browser.runtime.getURL('/');
+  return typeof sender.url === 'string' && sender.url.startsWith(own) && !senderIsWebTab(sender, own);
+}
+
+function senderIsWebTab(sender: Sender, own: string): boolean {
+  return !!sender.tab && !(sender.tab.url ?? sender.url ?? '').startsWith(own);
+}
+
+export function isContentScript(sender: Sender): boolean {
+  if (sender.id !== browser.runtime.id || !sender.tab?.id) return false;
+  const own = browser.runtime.getURL('/');
+  return !(sender.url ?? '').startsWith(own);
+}
+
+export async function handleMessage(msg: unknown, sender: Sender): Promise<unknown> {
+  if (isContentScript(sender)) {
+    const parsed = fromContentSchema.safeParse(msg);
+    if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
+    const m = parsed.data;
+    switch (m.type) {
+      case 'flag-from-page':
+        return flagTab(sender.tab, { mode: 'inpage', targetId: m.targetId });
+    }
+  }
+  if (isOwnPage(sender)) {
+    const parsed = fromPagesSchema.safeParse(msg);
+    if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
+    const m = parsed.data;
+    switch (m.type) {
+      case 'flag-active-tab':
+        return flagTab(await targetTabForPopup(), { mode: 'hovered' }) satisfies Promise<FlagResult>;
+      case 'get-status':
+        return statusSummary();
+      case 'get-evidence':
+        return evidenceView(m.id);
+      case 'save-evidence':
+        return saveEvidence(m.id, m.patch, m.finalize);
+    }
+  }
+  return undefined; // not for us: never answer strangers
+}
+
+export async function statusSummary(): Promise<StatusSummary> {
+  const [counts, recent] = await Promise.all([countByStatus(), listEvidence({ limit: 8 })]);
+  return {
+    counts,
+    waiting: waitingCount(counts),
+    recent: recent.map((e) => ({
+      id: e.id,
+      status: e.status,
+      capturedAt: e.record.capturedAt,
+      platform: e.record.platform,
+      kind: e.record.kind,
+      subjectName: e.record.subject.name,
+      title: e.record.comment?.text ?? e.record.post?.text ?? e.record.page.title,
+    })),
+  };
+}
+
+async function evidenceView(id: string): Promise<EvidenceView | { ok: false; message: string }> {
+  const evidence = await getEvidence(id);
+  if (!evidence) return { ok: false, message: t((await getSettings()).language, 'err_notFound') };
+  const blob = await getBlob(id, 'screenshot');
+  return { evidence, screenshotUrl: blob ? await blobToDataUrl(blob) : null };
+}
+
+export async function blobToDataUrl(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return `data:${blob.type || 'image/png'};base64,${btoa(bin)}`;
+}
+
+async function saveEvidence(
+  id: string,
+  patch: Parameters<typeof applyPatch>[1],
+  finalize: boolean,
+): Promise<{ ok: true; status: string } | { ok: false; message: string }> {
+  const settings = await getSettings();
+  const lang = settings.language;
+  let error: string | null = null;
+  try {
+    const updated = await updateEvidence(id, (ev) => {
+      if (ev.status === 'synced' || ev.status === 'sending') {
+        error = t(lang, 'err_invalid', { reason: ev.status });
+        return null;
+      }
+      const { record, changes } = applyPatch(ev.record, patch);
+      const parsed = evidenceRecordSchema.safeParse(record);
+      if (!parsed.success) {
+        error = t(lang, 'err_invalid', { reason: describeIssues(parsed.error) });
+        return null;
+      }
+      const now = new Date().toISOString();
+      const actor = settings.monitor.name || null;
+      const custody = [...ev.custody];
+      if (changes.length) custody.push({ at: now, action: 'edit', actor, details: { changes } });
+      const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
+      if (status !== ev.status) custody.push({ at: now, action: 'save', actor });
+      return {
+        ...ev,
+        record: parsed.data,
+        status,
+        updatedAt: now,
+        missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
+        custody,
+      };
+    });
+    if (error) return { ok: false, message: error };
+    if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
+    void refreshBadge();
+    return { ok: true, status: updated.status };
+  } catch (e) {
+    if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
+    throw e;
+  }
+}

@@ -1,0 +1,42 @@
+/** zod schemas for every message the background accepts: nothing is trusted before parsing. */
+import { z } from 'zod';
+import { EMPLOYMENT_TYPES, VIOLATION_TYPES } from '../record/schema';
+
+const s = z.string().max(20_000).nullable();
+const id = z.uuid();
+
+export const patchSchema = z
+  .object({
+    subject: z
+      .object({
+        name: s, accountUrl: s, handle: s, nip: s, agency: s, position: s, rank: s,
+        employmentType: z.enum(EMPLOYMENT_TYPES),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    violation: z
+      .object({
+        types: z.array(z.enum(VIOLATION_TYPES)).max(VIOLATION_TYPES.length),
+        candidate: s, election: s, notes: s,
+      })
+      .partial()
+      .strict()
+      .optional(),
+    post: z.object({ authorName: s, authorUrl: s, text: s, url: s, id: s }).partial().strict().optional(),
+    comment: z.object({ authorName: s, authorUrl: s, text: s, url: s, id: s }).partial().strict().optional(),
+  })
+  .strict();
+
+/** Messages a content script (a tab) may send. */
+export const fromContentSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('flag-from-page'), targetId: z.string().min(1).max(64) }),
+]);
+
+/** Messages the extension's own pages may send. */
+export const fromPagesSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('flag-active-tab') }),
+  z.object({ type: z.literal('get-status') }),
+  z.object({ type: z.literal('get-evidence'), id }),
+  z.object({ type: z.literal('save-evidence'), id, patch: patchSchema, finalize: z.boolean() }),
+]);

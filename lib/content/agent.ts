@@ -1,0 +1,186 @@
+/**
+ * The content script's work: keep track of what the monitor points at, show the in-page flag
+ * button, answer the background's capture requests. Kept free of zod and rasterisers (bundle
+ * budget); extraction runs through the platform adapters.
+ */
+import { browser } from 'wxt/browser';
+import { extractEvidence, flaggableElements } from '../platforms';
+import type { FlagResult, PrepareResult, SerializableExtraction, ToContent } from '../messages';
+import { t, type Lang } from '../i18n/messages';
+import { createOverlay, type Overlay } from './overlay';
+import {
+  contextTarget, hoveredTarget, registerTarget, setContextTarget, setHovered, targetById,
+} from './targets';
+
+export interface AgentOptions {
+  win: Window;
+  lang: Lang;
+  inpageButtons: boolean;
+  /** Called to register clean-up (WXT's ContentScriptContext). */
+  onInvalidated(cb: () => void): void;
+  signal: AbortSignal;
+}
+
+const nextFrame = (win: Window) => new Promise<void>((r) => win.requestAnimationFrame(() => r()));
+async function settle(win: Window): Promise<void> {
+  await nextFrame(win);
+  await nextFrame(win);
+  await new Promise((r) => setTimeout(r, 60));
+}
+
+export function startAgent(opts: AgentOptions): void {
+  const { win, signal } = opts;
+  const doc = win.document;
+  let lang = opts.lang;
+  let overlay: Overlay | null = null;
+  let captureGuard: ReturnType<typeof setTimeout> | undefined;
+  let buttonFor: Element | null = null;
+
+  const ensureOverlay = (): Overlay => {
+    if (!overlay) {
+      overlay = createOverlay(doc, t(lang, 'flag'), t(lang, 'flagHint'));
+      overlay.button.addEventListener('click', (ev) => {
+        // A page script could click our button; only a real user gesture counts as a flag.
+        if (!ev.isTrusted || !buttonFor) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        const targetId = registerTarget(buttonFor);
+        overlay?.toast('info', t(lang, 'flagging'));
+        void browser.runtime
+          .sendMessage({ type: 'flag-from-page', targetId })
+          .catch((e: unknown) => showResult({ ok: false, code: 'error', message: String((e as Error)?.message ?? e) }));
+      }, { signal });
+    }
+    return overlay;
+  };
+  opts.onInvalidated(() => {
+    overlay?.destroy();
+    overlay = null;
+  });
+
+  const showResult = (result: FlagResult) => {
+    const o = ensureOverlay();
+    o.setCapturing(false);
+    if (result.ok) o.toast('ok', t(lang, 'flagged'), { recordId: result.id, sha256: result.sha256 });
+    else o.toast('error', result.message, { code: result.code });
+  };
+
+  // Remember the element under the context menu (the menu click itself reaches the background).
+  doc.addEventListener('contextmenu', (ev) => {
+    setContextTarget(ev.target instanceof Element ? ev.target : null);
+  }, { capture: true, signal });
+
+  // Hover tracking for the in-page button: a prepared set of flaggable elements, rebuilt at most
+  // once per second, and one lookup per animation frame.
+  let flaggable = new WeakSet<Element>();
+  let builtAt = 0;
+  let pending: EventTarget | null = null;
+  const refresh = () => {
+    flaggable = new WeakSet(flaggableElements(doc, win.location.href));
+    builtAt = Date.now();
+  };
+  const onFrame = () => {
+    const target = pending;
+    pending = null;
+    if (!(target instanceof Element)) return;
+    if (overlay && overlay.host.contains(target)) return;
+    if (Date.now() - builtAt > 1000) refresh();
+    let el: Element | null = target;
+    while (el && !flaggable.has(el)) el = el.parentElement;
+    if (el) {
+      setHovered(el);
+      if (opts.inpageButtons) {
+        buttonFor = el;
+        ensureOverlay().showButtonFor(el);
+      }
+    }
+  };
+  doc.addEventListener('mouseover', (ev) => {
+    if (ev.target === overlay?.host) return;
+    if (pending === null) win.requestAnimationFrame(onFrame);
+    pending = ev.target;
+  }, { passive: true, signal });
+  win.addEventListener('scroll', () => {
+    if (buttonFor?.isConnected && overlay) overlay.showButtonFor(buttonFor);
+  }, { passive: true, signal });
+
+  browser.storage.onChanged.addListener((changes) => {
+    const s = changes['settings']?.newValue as { language?: Lang; inpageButtons?: boolean } | undefined;
+    if (!s) return;
+    if (s.language) lang = s.language;
+    if (s.inpageButtons === false) overlay?.hideButton();
+    opts.inpageButtons = s.inpageButtons !== false;
+  });
+
+  browser.runtime.onMessage.addListener((raw: unknown) => {
+    if (signal.aborted) return undefined;
+    const msg = raw as ToContent;
+    switch (msg?.type) {
+      case 'ping':
+        return Promise.resolve('pong');
+      case 'prepare-capture':
+        return prepare(msg.targetId, msg.mode);
+      case 'scroll-to':
+        return (async () => {
+          win.scrollTo({ top: msg.y, left: win.scrollX, behavior: 'instant' });
+          await settle(win);
+          return win.scrollY;
+        })();
+      case 'capture-finished':
+        clearTimeout(captureGuard);
+        showResult(msg.result);
+        return Promise.resolve(true);
+      default:
+        return undefined;
+    }
+  });
+
+  async function prepare(targetId: string | null, mode: string): Promise<PrepareResult> {
+    const target =
+      mode === 'inpage' ? targetById(targetId)
+        : mode === 'contextmenu' ? contextTarget()
+          : mode === 'hovered' ? hoveredTarget(win)
+            : null;
+    const extraction = extractEvidence({
+      doc, url: win.location.href, target,
+      now: new Date(),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
+    const wall = extraction.warnings.find((w) => w.code === 'login_wall' || w.code === 'checkpoint');
+    if (wall) return { ok: false, code: wall.code as 'login_wall' | 'checkpoint', message: wall.message };
+
+    // Hide our UI for the capture; restore even if the background never answers.
+    overlay?.setCapturing(true);
+    clearTimeout(captureGuard);
+    captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
+
+    const el = extraction.element;
+    if (el) {
+      const r0 = el.getBoundingClientRect();
+      const vh = win.innerHeight;
+      if (r0.height <= vh && (r0.top < 0 || r0.bottom > vh)) {
+        el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+      } else if (r0.height > vh && (r0.top < 0 || r0.top > vh * 0.5)) {
+        el.scrollIntoView({ block: 'start', inline: 'nearest', behavior: 'instant' });
+      }
+    }
+    await settle(win);
+    const { element, ...rest } = extraction;
+    const serial: SerializableExtraction = JSON.parse(JSON.stringify(rest));
+    const r = element?.getBoundingClientRect();
+    const rect = r && r.width > 0 && r.height > 0 ? { x: r.left, y: r.top, width: r.width, height: r.height } : null;
+    const scrollEl = doc.scrollingElement ?? doc.documentElement;
+    return {
+      ok: true,
+      extraction: serial,
+      rect,
+      docTop: rect ? rect.y + win.scrollY : 0,
+      viewport: { width: doc.documentElement.clientWidth || win.innerWidth, height: win.innerHeight },
+      devicePixelRatio: win.devicePixelRatio || 1,
+      scrollX: win.scrollX,
+      scrollY: win.scrollY,
+      maxScrollY: Math.max(0, scrollEl.scrollHeight - win.innerHeight),
+      page: { url: win.location.href, title: doc.title },
+    };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The typed message protocol between the content script, the extension pages and the background.
+ * Types only: the content script imports this file, so it must stay free of runtime code that
+ * pulls zod in. The background parses every message with lib/background/message-schema.ts.
+ */
+import type { Box } from './record/schema';
+import type { Extraction } from './platforms/types';
+import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
+
+export type SerializableExtraction = Omit<Extraction, 'element'>;
+
+/** What the content script reports about the flagged element, right before the capture. */
+export interface PrepareOk {
+  ok: true;
+  extraction: SerializableExtraction;
+  /** Flagged element's rect, viewport CSS px (null = whole visible tab). */
+  rect: Box | null;
+  /** Flagged element's top in document CSS px. */
+  docTop: number;
+  viewport: { width: number; height: number };
+  devicePixelRatio: number;
+  scrollX: number;
+  scrollY: number;
+  maxScrollY: number;
+  page: { url: string; title: string };
+}
+export interface PrepareFail { ok: false; code: 'login_wall' | 'checkpoint' | 'error'; message: string }
+export type PrepareResult = PrepareOk | PrepareFail;
+
+export type FlagErrorCode =
+  | 'restricted' | 'no_tab' | 'storage_full' | 'capture' | 'permission' | 'login_wall' | 'error';
+
+export type FlagResult =
+  | { ok: true; id: string; sha256: string; width: number; height: number; truncated: boolean }
+  | { ok: false; code: FlagErrorCode; message: string };
+
+/** Background -> content script. */
+export type ToContent =
+  | { type: 'ping' }
+  | { type: 'prepare-capture'; targetId: string | null; mode: 'inpage' | 'contextmenu' | 'hovered' | 'page' }
+  | { type: 'scroll-to'; y: number }
+  | { type: 'capture-finished'; result: FlagResult };
+
+/** Content script / extension pages -> background. */
+export type ToBackground =
+  | { type: 'flag-from-page'; targetId: string }
+  | { type: 'flag-active-tab' }
+  | { type: 'get-status' }
+  | { type: 'get-evidence'; id: string }
+  | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean };
+
+export interface StatusSummary {
+  counts: Record<EvidenceStatus, number>;
+  waiting: number;
+  recent: Array<Pick<StoredEvidence, 'id' | 'status'> & {
+    capturedAt: string; platform: string; kind: string; subjectName: string | null; title: string;
+  }>;
+}
+
+export interface EvidenceView {
+  evidence: StoredEvidence;
+  /** data: URL of the cropped screenshot, for display. */
+  screenshotUrl: string | null;
+}
+
+/**
+ * What the review form may change. The screenshot, its hash, ids and capture time never change.
+ * Each changed field is marked source "user".
+ */
+export interface EvidencePatch {
+  subject?: Partial<Record<'name' | 'accountUrl' | 'handle' | 'nip' | 'agency' | 'position' | 'rank', string | null>> & {
+    employmentType?: 'PNS' | 'PPPK' | 'PTT' | 'other' | 'unknown';
+  };
+  violation?: { types?: string[]; candidate?: string | null; election?: string | null; notes?: string | null };
+  post?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
+  comment?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
+}

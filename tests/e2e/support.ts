@@ -1,0 +1,202 @@
+/**
+ * Shared plumbing for the real-browser suites: an HTTPS fixture server that answers as
+ * www.facebook.com / www.instagram.com / www.tiktok.com, a Chromium with the built extension
+ * loaded, and helpers that read the extension's IndexedDB from its service worker.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROME_EXT = join(ROOT, '.output/e2e/chrome-mv3');
+export const FIREFOX_EXT = join(ROOT, '.output/e2e/firefox-mv2');
+export const HOSTS = ['www.facebook.com', 'www.instagram.com', 'www.tiktok.com'];
+
+export function which(...names: string[]): string {
+  for (const n of names) {
+    try {
+      const p = execFileSync('which', [n], { encoding: 'utf8' }).trim();
+      if (p) return p;
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error(`none of ${names.join(', ')} is installed (apt-get install -y chromium firefox-esr)`);
+}
+
+/** A self-signed certificate for the spoofed hosts, made once per checkout. */
+export function fixtureCert(): { key: Buffer; cert: Buffer } {
+  const dir = join(ROOT, '.tmp/cert');
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  if (!existsSync(cert)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=fixture',
+      '-addext', `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(',')},DNS:localhost,IP:127.0.0.1`,
+      '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+  }
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+export interface FixtureServer {
+  port: number;
+  /** Serve `file` (under tests/e2e/pages or tests/fixtures/platforms) for host + pathname. */
+  route(host: string, pathname: string, file: string): void;
+  close(): Promise<void>;
+}
+
+export async function startFixtureServer(port = 0): Promise<FixtureServer> {
+  const routes = new Map<string, string>();
+  const server: Server = createServer(fixtureCert(), (req, res) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    const path = new URL(req.url ?? '/', 'https://x').pathname;
+    const file = routes.get(`${host}${path}`) ?? routes.get(`*${path}`);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const candidates = [join(ROOT, 'tests/e2e/pages', file), join(ROOT, 'tests/fixtures/platforms', file)];
+    const found = candidates.find((c) => existsSync(c));
+    if (!found) {
+      res.writeHead(404).end(`missing fixture ${file}`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(readFileSync(found));
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    route: (host, pathname, file) => routes.set(`${host}${pathname}`, file),
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+export function tempProfile(name: string): string {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  return mkdtempSync(join(tmpdir(), `asn-e2e-${name}-`));
+}
+
+export async function launchChromium(profile: string, fixturePort: number, extra: string[] = []): Promise<BrowserContext> {
+  if (!existsSync(join(CHROME_EXT, 'manifest.json'))) throw new Error('build the e2e extension first: npm run build:e2e');
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? which('chromium', 'chromium-browser', 'google-chrome'),
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    ignoreHTTPSErrors: true,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`,
+      `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`).join(', ')}`,
+      '--ignore-certificate-errors',
+      ...extra,
+    ],
+  });
+}
+
+export async function serviceWorker(context: BrowserContext): Promise<Worker> {
+  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (existing) return existing;
+  return context.waitForEvent('serviceworker', { timeout: 15_000 });
+}
+
+export function extensionId(sw: Worker): string {
+  return new URL(sw.url()).host;
+}
+
+/** Read every stored evidence row (and blob sizes) straight from the extension's IndexedDB. */
+export async function readStore(sw: Worker): Promise<{
+  records: any[];
+  blobs: Record<string, { size: number; type: string; base64: string }>;
+}> {
+  await shimNames(sw);
+  return sw.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((res, rej) => {
+      const r = indexedDB.open('asn-evidence');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const all = <T,>(store: string): Promise<[IDBValidKey[], T[]]> =>
+      new Promise((res, rej) => {
+        const tx = db.transaction(store, 'readonly');
+        const keys = tx.objectStore(store).getAllKeys();
+        const vals = tx.objectStore(store).getAll();
+        tx.oncomplete = () => res([keys.result, vals.result as T[]]);
+        tx.onerror = () => rej(tx.error);
+      });
+    const [, records] = await all<unknown>('evidence');
+    const [bkeys, bvals] = await all<Blob>('blobs');
+    const blobs: Record<string, { size: number; type: string; base64: string }> = {};
+    for (let i = 0; i < bkeys.length; i++) {
+      const b = bvals[i]!;
+      const bytes = new Uint8Array(await b.arrayBuffer());
+      let bin = '';
+      for (let j = 0; j < bytes.length; j += 0x8000) bin += String.fromCharCode(...bytes.subarray(j, j + 0x8000));
+      blobs[String(bkeys[i])] = { size: b.size, type: b.type, base64: btoa(bin) };
+    }
+    db.close();
+    return { records, blobs };
+  });
+}
+
+/** Stop the extension's service worker through CDP, as Chrome does when it idles. */
+export async function stopServiceWorker(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  const versions: string[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Array<{ versionId: string; scriptURL: string; runningStatus: string }> }) => {
+    for (const v of e.versions) if (v.scriptURL.startsWith('chrome-extension://') && v.runningStatus === 'running') versions.push(v.versionId);
+  });
+  await cdp.send('ServiceWorker.enable');
+  for (let i = 0; i < 50 && versions.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  if (versions.length === 0) throw new Error('no running extension service worker seen over CDP');
+  for (const versionId of new Set(versions)) await cdp.send('ServiceWorker.stopWorker', { versionId });
+  await cdp.detach();
+}
+
+/** Decode a PNG in the browser and report its size and how many distinct colours it has. */
+export async function inspectPng(page: Page, base64: string): Promise<{ width: number; height: number; colours: number }> {
+  await shimNames(page);
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length && seen.size < 1000; i += 16) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    return { width: bmp.width, height: bmp.height, colours: seen.size };
+  }, base64);
+}
+
+/** Wait until a page whose URL matches appears (new windows start as about:blank). */
+export async function waitForPage(context: BrowserContext, re: RegExp, timeout = 15_000): Promise<Page> {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const found = context.pages().find((p) => re.test(p.url()));
+    if (found) {
+      await found.waitForLoadState('domcontentloaded');
+      return found;
+    }
+    await sleep(100);
+  }
+  throw new Error(`no page matching ${re} opened`);
+}
+
+/** tsx (esbuild keepNames) wraps functions in __name(); define it where evaluated code runs. */
+export async function shimNames(target: Page | Worker): Promise<void> {
+  await target.evaluate('globalThis.__name ??= (f) => f');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
