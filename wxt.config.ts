@@ -42,9 +42,12 @@ export default defineConfig({
       manifest.browser_specific_settings = {
         gecko: {
           id: 'tandai-bukti@asn-evidence.local',
-          strict_min_version: '128.0',
+          strict_min_version: '140.0',
+          // Evidence leaves the device only to the backend the monitor configures; nothing is
+          // collected by the extension's authors.
           data_collection_permissions: { required: ['none'] },
         },
+        gecko_android: { strict_min_version: '142.0' },
       };
     }
     return manifest;

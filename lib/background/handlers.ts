@@ -36,6 +36,9 @@ export function isContentScript(sender: Sender): boolean {
 
 export async function handleMessage(msg: unknown, sender: Sender): Promise<unknown> {
   if (isContentScript(sender)) {
+    if (import.meta.env.MODE === 'e2e' && (msg as { type?: string })?.type === 'e2e-get-record') {
+      return e2eRecord(String((msg as { id?: unknown }).id));
+    }
     const parsed = fromContentSchema.safeParse(msg);
     if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
     const m = parsed.data;
@@ -138,4 +141,16 @@ async function saveEvidence(
     if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
     throw e;
   }
+}
+
+/**
+ * Test-build only (`wxt build --mode e2e`; removed from production builds): lets the Firefox
+ * suite, which cannot open moz-extension:// pages over BiDi, read back what was stored.
+ */
+async function e2eRecord(id: string): Promise<unknown> {
+  const ev = await getEvidence(id);
+  const blob = await getBlob(id, 'screenshot');
+  if (!ev || !blob) return null;
+  const { sha256Hex } = await import('../hash');
+  return { status: ev.status, record: ev.record, blobSha256: await sha256Hex(blob), blobSize: blob.size };
 }

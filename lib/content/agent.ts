@@ -104,6 +104,16 @@ export function startAgent(opts: AgentOptions): void {
     if (buttonFor?.isConnected && overlay) overlay.showButtonFor(buttonFor);
   }, { passive: true, signal });
 
+  if (import.meta.env.MODE === 'e2e') {
+    // Test-build only: the Firefox suite asks for a stored record through the page.
+    doc.addEventListener('asn-evidence-e2e', (ev) => {
+      const id = (ev as CustomEvent<string>).detail;
+      void browser.runtime.sendMessage({ type: 'e2e-get-record', id }).then((res) => {
+        doc.documentElement.setAttribute('data-asn-e2e', JSON.stringify(res));
+      });
+    }, { signal });
+  }
+
   browser.storage.onChanged.addListener((changes) => {
     const s = changes['settings']?.newValue as { language?: Lang; inpageButtons?: boolean } | undefined;
     if (!s) return;

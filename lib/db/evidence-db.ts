@@ -119,18 +119,23 @@ export async function insertEvidence(
   const db = await openEvidenceDb();
   await guarded(async () => {
     const tx = db.transaction(['evidence', 'blobs'], 'readwrite', { durability: 'strict' });
-    const done = tx.done;
-    const writes: Promise<unknown>[] = [tx.objectStore('evidence').add(ev)];
-    for (const [which, blob] of Object.entries(blobs)) {
-      if (blob) writes.push(tx.objectStore('blobs').put(blob, blobKey(ev.id, which as 'screenshot' | 'full')));
-    }
+    tx.done.catch(() => undefined); // observed below; avoid an unhandled rejection on abort
     try {
+      const writes: Promise<unknown>[] = [tx.objectStore('evidence').add(ev)];
+      for (const [which, blob] of Object.entries(blobs)) {
+        if (blob) writes.push(tx.objectStore('blobs').put(blob, blobKey(ev.id, which as 'screenshot' | 'full')));
+      }
       await Promise.all(writes);
+      await tx.done;
     } catch (e) {
-      done.catch(() => undefined);
+      // A failed write must not let the others commit: abort the whole transaction.
+      try {
+        tx.abort();
+      } catch {
+        /* already finished */
+      }
       throw e;
     }
-    await done;
   });
 }
 

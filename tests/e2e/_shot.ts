@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { launchChromium, serviceWorker, startFixtureServer, tempProfile, readStore, waitForPage } from './support';
+const server = await startFixtureServer();
+server.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
+const ctx = await launchChromium(tempProfile('dbg'), server.port);
+const sw = await serviceWorker(ctx);
+const p = await ctx.newPage();
+await p.goto('https://www.facebook.com/permalink.php?story_fbid=x&id=1');
+await p.hover('#comment-budi', { position: { x: 40, y: 30 } });
+await p.screenshot({ path: '/tmp/page.png' });
+await p.locator('asn-evidence-overlay button').click();
+const r = await waitForPage(ctx, /review/);
+await r.waitForSelector('#screenshot');
+await r.screenshot({ path: '/tmp/review.png', fullPage: true });
+const { blobs } = await readStore(sw);
+for (const [k, v] of Object.entries(blobs)) writeFileSync('/tmp/' + k.split('/')[1], Buffer.from(v.base64, 'base64'));
+await ctx.close(); await server.close();
