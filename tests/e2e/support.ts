@@ -165,9 +165,13 @@ export async function stopServiceWorker(context: BrowserContext, page: Page): Pr
 }
 
 /** Decode a PNG in the browser and report its size and how many distinct colours it has. */
-export async function inspectPng(page: Page, base64: string): Promise<{ width: number; height: number; colours: number }> {
+export async function inspectPng(
+  page: Page,
+  base64: string,
+  samples: Array<[number, number]> = [],
+): Promise<{ width: number; height: number; colours: number; pixels: Array<[number, number, number]> }> {
   await shimNames(page);
-  return page.evaluate(async (b64) => {
+  return page.evaluate(async ([b64, points]) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     const canvas = new OffscreenCanvas(bmp.width, bmp.height);
@@ -176,8 +180,12 @@ export async function inspectPng(page: Page, base64: string): Promise<{ width: n
     const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
     const seen = new Set<number>();
     for (let i = 0; i < data.length && seen.size < 1000; i += 16) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-    return { width: bmp.width, height: bmp.height, colours: seen.size };
-  }, base64);
+    const pixels = points.map(([x, y]) => {
+      const i = (Math.floor(y) * bmp.width + Math.floor(x)) * 4;
+      return [data[i]!, data[i + 1]!, data[i + 2]!] as [number, number, number];
+    });
+    return { width: bmp.width, height: bmp.height, colours: seen.size, pixels };
+  }, [base64, samples] as const);
 }
 
 /** Wait until a page whose URL matches appears (new windows start as about:blank). */
