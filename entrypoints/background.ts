@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { flagTab } from '../lib/background/flag';
 import { handleMessage } from '../lib/background/handlers';
 import { refreshBadge } from '../lib/background/badge';
-import { getSettings } from '../lib/settings';
+import { getSettings, settingsItem } from '../lib/settings';
 import { t } from '../lib/i18n/messages';
 
 const MENU_ID = 'flag-evidence';
@@ -18,6 +18,8 @@ export default defineBackground(() => {
     if (command === 'flag-evidence') void flagTab(tab, { mode: 'hovered' });
   });
   browser.runtime.onMessage.addListener((msg, sender) => handleMessage(msg, sender) as Promise<unknown> | undefined);
+  // The context-menu title follows the monitor's language choice.
+  settingsItem.watch(() => void setupMenu());
   void refreshBadge();
 });
 

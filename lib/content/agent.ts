@@ -6,7 +6,8 @@
 import { browser } from 'wxt/browser';
 import { extractEvidence, flaggableElements } from '../platforms';
 import type { FlagResult, PrepareResult, SerializableExtraction, ToContent } from '../messages';
-import { t, type Lang } from '../i18n/messages';
+import type { Lang } from '../i18n/messages';
+import { ct as t } from '../i18n/content-messages';
 import { createOverlay, type Overlay } from './overlay';
 import {
   contextTarget, hoveredTarget, registerTarget, setContextTarget, setHovered, targetById,
