@@ -140,8 +140,10 @@ describe('evidence pipeline (Chromium)', () => {
     assert.equal(await popup.textContent('[data-count="queued"]'), '1');
     assert.equal(await popup.textContent('[data-count="draft"]'), '0');
     assert.match(await popup.textContent('#waiting') ?? '', /^1 /);
-    const { records } = await readStore(await serviceWorker(context));
+    const sw = await serviceWorker(context);
+    const { records } = await readStore(sw);
     assert.equal(records.length, 1);
+    assert.equal(await sw.evaluate('chrome.action.getBadgeText({})'), '1', 'the badge shows one record waiting');
     await popup.close();
     await page.close();
   });

@@ -1,0 +1,82 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { startAgent } from '../../../lib/content/agent';
+import type { PrepareResult } from '../../../lib/messages';
+
+const PAGE = `
+<div role="main"><div role="article" aria-posinset="1" id="post">
+  <div data-ad-rendering-role="profile_name"><h2><a role="link" href="https://www.facebook.com/dinascontoh">Dinas Contoh</a></h2></div>
+  <a role="link" aria-label="3 hari" href="https://www.facebook.com/permalink.php?story_fbid=pfbid0AbC&amp;id=100064405103773">3 hari</a>
+  <div data-ad-rendering-role="story_message"><span dir="auto">Ayo dukung &lt;img src=x onerror=alert(1)&gt;</span></div>
+  <div data-commentid="7000000000000001">
+    <div role="article" aria-label="Komentar oleh Budi Santoso 2 jam" id="c1">
+      <a role="link" href="https://www.facebook.com/profile.php?id=100012345678901&amp;comment_id=7000000000000001"><span dir="auto">Budi Santoso</span></a>
+      <div><span dir="auto" lang="id-ID"><div dir="auto">Siap menangkan nomor 2!</div></span></div>
+      <ul><li><a role="link" href="https://www.facebook.com/permalink.php?story_fbid=pfbid0AbC&amp;id=100064405103773&amp;comment_id=7000000000000001">2 j</a></li></ul>
+    </div>
+  </div>
+</div></div>`;
+
+describe('content-script agent', () => {
+  let ctrl: AbortController;
+  let invalidate: () => void;
+  beforeEach(() => {
+    fakeBrowser.reset();
+    document.body.innerHTML = PAGE;
+    (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(
+      'https://www.facebook.com/permalink.php?story_fbid=pfbid0AbC&id=100064405103773',
+    );
+    ctrl = new AbortController();
+    const cbs: Array<() => void> = [];
+    invalidate = () => { ctrl.abort(); cbs.forEach((c) => c()); };
+    startAgent({ win: window, lang: 'id', inpageButtons: true, onInvalidated: (cb) => cbs.push(cb), signal: ctrl.signal });
+  });
+  afterEach(() => invalidate());
+
+  const hover = async (el: Element) => {
+    el.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 40));
+  };
+  /** fake-browser's sendMessage only knows sendResponse-style listeners; call ours directly. */
+  const deliver = async (msg: unknown) => (await fakeBrowser.runtime.onMessage.trigger(msg, {}))[0];
+  const overlay = () => document.querySelector('asn-evidence-overlay');
+
+  it('shows one flag button for the hovered comment and ignores clicks made by page scripts', async () => {
+    await hover(document.querySelector('#c1 span[lang]')!);
+    const host = overlay();
+    expect(host).not.toBeNull();
+    const btn = host!.shadowRoot!.querySelector('button')!;
+    expect(btn.style.display).toBe('inline-flex');
+    expect(btn.textContent).toContain('Tandai');
+    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage');
+    btn.click(); // untrusted: a page script cannot flag on the monitor's behalf
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('answers ping and prepares a capture of the flagged element, hiding its own UI', async () => {
+    await hover(document.querySelector('#c1')!);
+    expect(await deliver({ type: 'ping' })).toBe('pong');
+    const res = await deliver({ type: 'prepare-capture', targetId: null, mode: 'hovered' }) as PrepareResult;
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.extraction.platform).toBe('facebook');
+    expect(res.extraction.kind).toBe('comment');
+    expect(res.extraction.comment?.authorName).toBe('Budi Santoso');
+    expect(res.page.url).toContain('story_fbid=pfbid0AbC');
+    expect(JSON.stringify(res)).not.toContain('<img'); // no markup crosses the boundary as HTML
+    expect(overlay()!.style.display).toBe('none');
+    await deliver({ type: 'capture-finished', result: { ok: true, id: 'x', sha256: 'y', width: 1, height: 1, truncated: false } });
+    expect(overlay()!.style.display).toBe('');
+    expect(overlay()!.shadowRoot!.querySelector('.toast')!.textContent).toMatch(/tersimpan/);
+  });
+
+  it('removes its UI cleanly when the extension is updated or disabled', async () => {
+    await hover(document.querySelector('#c1')!);
+    expect(overlay()).not.toBeNull();
+    invalidate();
+    expect(overlay()).toBeNull();
+    await hover(document.querySelector('#c1')!);
+    expect(overlay()).toBeNull();
+  });
+});
