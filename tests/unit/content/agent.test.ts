@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startAgent } from '../../../lib/content/agent';
+import { registerTarget } from '../../../lib/content/targets';
 import type { PrepareResult } from '../../../lib/messages';
 
 const PAGE = `
@@ -57,7 +58,9 @@ describe('content-script agent', () => {
   it('answers ping and prepares a capture of the flagged element, hiding its own UI', async () => {
     await hover(document.querySelector('#c1')!);
     expect(await deliver({ type: 'ping' })).toBe('pong');
-    const res = await deliver({ type: 'prepare-capture', targetId: null, mode: 'hovered' }) as PrepareResult;
+    const res = await deliver({
+      type: 'prepare-capture', targetId: registerTarget(document.querySelector('#c1 span[lang]')!), mode: 'inpage',
+    }) as PrepareResult;
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     expect(res.extraction.platform).toBe('facebook');
