@@ -67,7 +67,8 @@ describe('content-script agent', () => {
     expect(res.extraction.kind).toBe('comment');
     expect(res.extraction.comment?.authorName).toBe('Budi Santoso');
     expect(res.page.url).toContain('story_fbid=pfbid0AbC');
-    expect(JSON.stringify(res)).not.toContain('<img'); // no markup crosses the boundary as HTML
+    // Markup-looking page text is kept as plain text (and rendered as text by the form).
+    expect(res.extraction.post?.text ?? '').toContain('<img src=x onerror=alert(1)>');
     expect(overlay()!.style.display).toBe('none');
     await deliver({ type: 'capture-finished', result: { ok: true, id: 'x', sha256: 'y', width: 1, height: 1, truncated: false } });
     expect(overlay()!.style.display).toBe('');
