@@ -15,7 +15,10 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser, mode, manifestVersion }) => {
     const e2e = mode === 'e2e';
-    // captureVisibleTab without a toolbar gesture needs <all_urls>; only the test build has it.
+    // The three supported sites: the content script runs there anyway (same install warning),
+    // and the background may inject the on-demand rasteriser there. captureVisibleTab without a
+    // toolbar gesture needs <all_urls>, which only the test build has (headless tests cannot click).
+    const supportedSites = ['https://*.facebook.com/*', 'https://*.instagram.com/*', 'https://*.tiktok.com/*'];
     const fixtureHosts = ['<all_urls>'];
     const manifest: Record<string, unknown> = {
       name: '__MSG_extName__',
@@ -26,7 +29,7 @@ export default defineConfig({
       // capturing from the in-page button (which has no toolbar gesture to grant activeTab).
       optional_host_permissions: manifestVersion === 3 ? ['<all_urls>'] : undefined,
       optional_permissions: manifestVersion === 2 ? ['<all_urls>'] : undefined,
-      host_permissions: manifestVersion === 3 && e2e ? fixtureHosts : undefined,
+      host_permissions: manifestVersion === 3 ? (e2e ? fixtureHosts : supportedSites) : undefined,
       commands: {
         'flag-evidence': {
           suggested_key: { default: 'Alt+Shift+T' },
@@ -35,8 +38,8 @@ export default defineConfig({
       },
       action: { default_title: '__MSG_extName__' },
     };
-    if (manifestVersion === 2 && e2e) {
-      manifest.permissions = [...(manifest.permissions as string[]), ...fixtureHosts];
+    if (manifestVersion === 2) {
+      manifest.permissions = [...(manifest.permissions as string[]), ...(e2e ? fixtureHosts : supportedSites)];
     }
     if (browser === 'firefox') {
       manifest.browser_specific_settings = {

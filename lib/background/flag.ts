@@ -119,7 +119,15 @@ async function captureAndStore(
   const windowId = tab.windowId!;
   const capturedAt = new Date();
   const vp = prep.viewport;
-  const full = await captureVisible(windowId);
+  let full: Blob;
+  try {
+    full = await captureVisible(windowId);
+  } catch (e) {
+    const cls = classifyCaptureError(e, lang);
+    if (cls.ok || cls.code !== 'permission' || !scripted || !prep.rect) throw e;
+    // No real screenshot allowed (in-page button without site access): re-render the element.
+    return rasteriseAndStore(tabId, prep, capturedAt, lang, monitor, tab);
+  }
   const fullSize = await pngSize(full);
   if (!vp.width || !vp.height) {
     vp.width = fullSize.width / (prep.devicePixelRatio || 1);
@@ -170,6 +178,34 @@ async function captureAndStore(
   }
 
   const [cropSha, fullSha] = await Promise.all([sha256Hex(crop), crop === full ? null : sha256Hex(full)]);
+  return storeCapture(prep, tab, capturedAt, monitor, {
+    crop, full: crop === full ? null : full, cropSha, fullSha, cropSize, fullSize, region, truncated,
+    devicePixelRatio: Math.round((fullSize.width / vp.width) * 1000) / 1000 || prep.devicePixelRatio,
+    method: 'captureVisibleTab', extraWarnings: [],
+  });
+}
+
+interface CaptureOutput {
+  crop: Blob;
+  full: Blob | null;
+  cropSha: string;
+  fullSha: string | null;
+  cropSize: { width: number; height: number };
+  fullSize: { width: number; height: number } | null;
+  region: { x: number; y: number; width: number; height: number } | null;
+  truncated: boolean;
+  devicePixelRatio: number;
+  method: 'captureVisibleTab' | 'html2canvas';
+  extraWarnings: Array<{ code: string; message: string }>;
+}
+
+async function storeCapture(
+  prep: PrepareOk,
+  tab: Browser.tabs.Tab,
+  capturedAt: Date,
+  monitor: { name: string; nip: string; unit: string },
+  out: CaptureOutput,
+): Promise<FlagResult> {
   const id = crypto.randomUUID();
   const built = buildRecord({
     id,
@@ -178,13 +214,14 @@ async function captureAndStore(
     page: prep.page.url ? prep.page : { url: tab.url ?? '', title: tab.title ?? '' },
     extraction: prep.extraction,
     screenshot: {
-      sha256: cropSha,
-      width: cropSize.width,
-      height: cropSize.height,
-      devicePixelRatio: Math.round((fullSize.width / vp.width) * 1000) / 1000 || prep.devicePixelRatio,
-      region,
-      truncated,
-      full: fullSha ? { sha256: fullSha, width: fullSize.width, height: fullSize.height } : null,
+      sha256: out.cropSha,
+      width: out.cropSize.width,
+      height: out.cropSize.height,
+      devicePixelRatio: out.devicePixelRatio,
+      region: out.region,
+      truncated: out.truncated,
+      method: out.method,
+      full: out.fullSha && out.fullSize ? { sha256: out.fullSha, ...out.fullSize } : null,
     },
     monitor,
     client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
@@ -198,14 +235,46 @@ async function captureAndStore(
     createdAt: now,
     updatedAt: now,
     missing: [...new Set([...prep.extraction.missing, ...dropped])],
-    warnings: prep.extraction.warnings.map((w) => ({ code: w.code, message: w.message })),
+    warnings: [
+      ...out.extraWarnings,
+      ...prep.extraction.warnings.map((w) => ({ code: w.code, message: w.message })),
+    ],
     extras: prep.extraction.extras ?? {},
     sync: { attempts: 0, lastError: null, nextAttemptAt: null, receipt: null },
-    custody: [{ at: now, action: 'capture', actor: monitor.name || null, details: { sha256: cropSha, url: record.page.url } }],
+    custody: [{ at: now, action: 'capture', actor: monitor.name || null, details: { sha256: out.cropSha, url: record.page.url, method: out.method } }],
   };
-  await insertEvidence(stored, crop === full ? { screenshot: crop } : { screenshot: crop, full });
-  void lang;
-  return { ok: true, id, sha256: cropSha, width: cropSize.width, height: cropSize.height, truncated };
+  await insertEvidence(stored, out.full ? { screenshot: out.crop, full: out.full } : { screenshot: out.crop });
+  return { ok: true, id, sha256: out.cropSha, width: out.cropSize.width, height: out.cropSize.height, truncated: out.truncated };
+}
+
+type RasterReply = { ok: true; dataUrl: string; width: number; height: number; scale: number } | { ok: false; message: string };
+
+async function rasteriseAndStore(
+  tabId: number,
+  prep: PrepareOk,
+  capturedAt: Date,
+  lang: Lang,
+  monitor: { name: string; nip: string; unit: string },
+  tab: Browser.tabs.Tab,
+): Promise<FlagResult> {
+  let reply: RasterReply | undefined;
+  try {
+    const [res] = await browser.scripting.executeScript({ target: { tabId }, files: ['/rasterise.js'] });
+    reply = res?.result as RasterReply | undefined;
+  } catch {
+    reply = undefined;
+  }
+  if (!reply?.ok) return fail('permission', t(lang, 'err_permission'));
+  const png = await dataUrlToBlob(reply.dataUrl);
+  const r = prep.rect!;
+  return storeCapture(prep, tab, capturedAt, monitor, {
+    crop: png, full: null, cropSha: await sha256Hex(png), fullSha: null,
+    cropSize: { width: reply.width, height: reply.height }, fullSize: null,
+    region: { x: r.x + prep.scrollX, y: prep.docTop, width: r.width, height: Math.min(r.height, reply.height / reply.scale) },
+    truncated: r.height * reply.scale > reply.height + 1,
+    devicePixelRatio: reply.scale, method: 'html2canvas',
+    extraWarnings: [{ code: 'rasterised', message: t(lang, 'warnRasterised') }],
+  });
 }
 
 export async function openReview(id: string, from?: Browser.tabs.Tab): Promise<void> {

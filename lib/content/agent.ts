@@ -177,6 +177,8 @@ export function startAgent(opts: AgentOptions): void {
     }
     await settle(win);
     const { element, ...rest } = extraction;
+    // Left for the on-demand fallback rasteriser, which runs in this same isolated world.
+    (win as unknown as { __asnEvidenceTarget?: Element | null }).__asnEvidenceTarget = element;
     const serial: SerializableExtraction = JSON.parse(JSON.stringify(rest));
     const r = element?.getBoundingClientRect();
     const rect = r && r.width > 0 && r.height > 0 ? { x: r.left, y: r.top, width: r.width, height: r.height } : null;

@@ -17,6 +17,7 @@ export interface BuildInput {
     sha256: string; width: number; height: number; devicePixelRatio: number; region: Box | null;
     truncated: boolean;
     full: { sha256: string; width: number; height: number } | null;
+    method?: 'captureVisibleTab' | 'html2canvas';
   };
   monitor: { name: string; nip: string; unit: string };
   client: { extensionVersion: string; browser: string };
@@ -73,6 +74,7 @@ export function buildRecord(input: BuildInput): EvidenceRecord {
       height: input.screenshot.height,
       devicePixelRatio: input.screenshot.devicePixelRatio,
       region: input.screenshot.region,
+      method: input.screenshot.method ?? 'captureVisibleTab',
       truncated: input.screenshot.truncated,
       full: input.screenshot.full
         ? { file: screenshotPath(input.id, 'full'), ...input.screenshot.full }

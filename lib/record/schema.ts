@@ -94,6 +94,11 @@ export const screenshotSchema = z.object({
   devicePixelRatio: z.number().positive(),
   /** The captured area in CSS pixels relative to the page (document) origin. */
   region: boxSchema.nullable(),
+  /**
+   * Added: how the image was made. "captureVisibleTab" = a real screenshot of the tab;
+   * "html2canvas" = a re-rendering of the element (fallback when the browser refused a screenshot).
+   */
+  method: z.enum(['captureVisibleTab', 'html2canvas']).optional(),
   /** Added: true when a tall post was cut at the stitching height cap. */
   truncated: z.boolean().optional(),
   /** Added: the full visible tab kept alongside the crop. */

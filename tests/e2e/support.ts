@@ -14,6 +14,7 @@ import { chromium, type BrowserContext, type Page, type Worker } from 'playwrigh
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROME_EXT = join(ROOT, '.output/e2e/chrome-mv3');
+export const CHROME_PROD_EXT = join(ROOT, '.output/chrome-mv3');
 export const FIREFOX_EXT = join(ROOT, '.output/e2e/firefox-mv2');
 export const HOSTS = ['www.facebook.com', 'www.instagram.com', 'www.tiktok.com'];
 
@@ -87,8 +88,13 @@ export function tempProfile(name: string): string {
   return mkdtempSync(join(tmpdir(), `asn-e2e-${name}-`));
 }
 
-export async function launchChromium(profile: string, fixturePort: number, extra: string[] = []): Promise<BrowserContext> {
-  if (!existsSync(join(CHROME_EXT, 'manifest.json'))) throw new Error('build the e2e extension first: npm run build:e2e');
+export async function launchChromium(
+  profile: string,
+  fixturePort: number,
+  extra: string[] = [],
+  ext = CHROME_EXT,
+): Promise<BrowserContext> {
+  if (!existsSync(join(ext, 'manifest.json'))) throw new Error(`build the extension first (${ext})`);
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? which('chromium', 'chromium-browser', 'google-chrome'),
     headless: true,
@@ -97,7 +103,7 @@ export async function launchChromium(profile: string, fixturePort: number, extra
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`,
+      `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
       `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`).join(', ')}`,
       '--ignore-certificate-errors',
       ...extra,

@@ -40,8 +40,8 @@ describe('content-script agent', () => {
     await new Promise((r) => setTimeout(r, 40));
   };
   /** fake-browser's sendMessage only knows sendResponse-style listeners; call ours directly. */
-  const deliver = async (msg: unknown) => (await fakeBrowser.runtime.onMessage.trigger(msg, {}))[0];
-  const overlay = () => document.querySelector('asn-evidence-overlay');
+  const deliver = async (msg: unknown) => (await fakeBrowser.runtime.onMessage.trigger(msg, {}, () => undefined))[0];
+  const overlay = () => document.querySelector<HTMLElement>('asn-evidence-overlay');
 
   it('shows one flag button for the hovered comment and ignores clicks made by page scripts', async () => {
     await hover(document.querySelector('#c1 span[lang]')!);
