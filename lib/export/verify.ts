@@ -1,0 +1,353 @@
+/**
+ * Verify an evidence bundle: ZIP structure, safe file names, manifest format/version/schema,
+ * every record, SHA256SUMS against every file, screenshots against the hashes recorded at
+ * capture, record.json against the manifest. Every problem names the file it is about.
+ *
+ * Pure library: runs in the extension (Blob / Uint8Array) and in Node (the CLI passes a
+ * file-backed RandomAccessReader). Memory stays near one slice of one file, plus the manifest,
+ * SHA256SUMS and the small record.json files.
+ */
+import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
+import { checkManifest, type Manifest } from './manifest';
+import { createSha256 } from './sha256';
+import {
+  readDirectory, readEntry, readEntryBytes, toReader, ZipEntryError, ZipFormatError,
+  type RandomAccessReader, type ZipDirectory, type ZipEntry,
+} from './zip-reader';
+
+export interface VerifyProblem {
+  /** the file inside the bundle (or "(zip)" for the archive itself) */
+  file: string;
+  code: string;
+  /** English */
+  message: string;
+  /** Bahasa Indonesia */
+  messageId: string;
+}
+
+export type CheckId = 'zip' | 'names' | 'manifest' | 'records' | 'checksums' | 'screenshots' | 'record_files' | 'layout';
+
+export interface VerifyCheck {
+  id: CheckId;
+  ok: boolean;
+  /** null when the check could not run (an earlier failure) */
+  ran: boolean;
+  label: string;
+  labelId: string;
+  detail: string;
+  detailId: string;
+}
+
+export interface VerifiedFile { path: string; size: number; sha256: string }
+
+export interface VerifyResult {
+  ok: boolean;
+  manifest?: Manifest;
+  problems: VerifyProblem[];
+  checks: VerifyCheck[];
+  files: VerifiedFile[];
+}
+
+export interface VerifyLimits {
+  /** total uncompressed bytes (zip-bomb guard); default 4 GiB, what a plain ZIP can hold */
+  maxTotalBytes?: number;
+  /** per screenshot / other binary file; default 256 MiB */
+  maxEntryBytes?: number;
+  /** report.html (screenshots embedded as base64); default 4 GiB */
+  maxReportBytes?: number;
+  /** manifest.json, evidence.csv, SHA256SUMS; default 512 MiB */
+  maxTextBytes?: number;
+  /** each record.json; default 4 MiB */
+  maxRecordBytes?: number;
+}
+
+const GiB = 1024 ** 3, MiB = 1024 ** 2;
+const DEFAULTS: Required<VerifyLimits> = {
+  maxTotalBytes: 4 * GiB, maxEntryBytes: 256 * MiB, maxReportBytes: 4 * GiB, maxTextBytes: 512 * MiB, maxRecordBytes: 4 * MiB,
+};
+
+const ZIP = '(zip)';
+const FIXED = ['manifest.json', 'evidence.csv', 'report.html', 'SHA256SUMS'] as const;
+const PER_RECORD = /^evidence\/([0-9a-f-]{36})\/(screenshot\.png|full\.png|record\.json)$/;
+
+/** Why a name is unsafe to extract (zip slip, absolute path, ...), or null. */
+export function unsafeNameReason(name: string, nameValid = true): { en: string; id: string } | null {
+  if (!nameValid) return { en: 'the name is not valid UTF-8', id: 'nama berkas bukan UTF-8 yang sah' };
+  if (name.length === 0) return { en: 'empty file name', id: 'nama berkas kosong' };
+  if (new TextEncoder().encode(name).length > 255) return { en: `the name is too long (${name.length} characters; max 255 bytes)`, id: `nama berkas terlalu panjang (${name.length} karakter; maks. 255 bita)` };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { en: 'the name contains control characters', id: 'nama berkas berisi karakter kontrol' };
+  if (name.includes('\\')) return { en: 'the name contains a backslash (Windows path separator)', id: 'nama berkas berisi garis miring terbalik (pemisah path Windows)' };
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return { en: 'absolute path (would be written outside the target folder)', id: 'path absolut (akan ditulis di luar folder tujuan)' };
+  const segs = name.split('/');
+  if (segs.some((s) => s === '..')) return { en: 'the path contains ".." (zip slip: would be written outside the target folder)', id: 'path berisi ".." (zip slip: akan ditulis di luar folder tujuan)' };
+  if (segs.some((s, i) => s === '.' || (s === '' && i < segs.length - 1))) return { en: 'the path contains empty or "." segments', id: 'path berisi segmen kosong atau "."' };
+  return null;
+}
+
+/** A file name safe to print (long or hostile names shortened, control characters shown as escapes). */
+export function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  let s = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  if (s.length > 120) s = `${s.slice(0, 60)}...${s.slice(-40)} (${name.length} karakter)`;
+  return s;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a as object), kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader, limits: VerifyLimits = {}): Promise<VerifyResult> {
+  const L = { ...DEFAULTS, ...limits };
+  const reader = toReader(input);
+  const problems: VerifyProblem[] = [];
+  const files: VerifiedFile[] = [];
+  const add = (file: string, code: string, message: string, messageId: string) => problems.push({ file, code, message, messageId });
+
+  // 1. ZIP structure
+  let dir: ZipDirectory;
+  try {
+    dir = await readDirectory(reader);
+  } catch (err) {
+    if (err instanceof ZipFormatError) add(ZIP, `zip_${err.code}`, err.message, err.messageId);
+    else add(ZIP, 'zip_read_error', `cannot read the file: ${(err as Error).message}`, `berkas tidak dapat dibaca: ${(err as Error).message}`);
+    return finish(problems, files, undefined, { zip: false });
+  }
+
+  // 2. names: zip slip, absolute, backslash, too long, duplicates
+  const byName = new Map<string, ZipEntry>();
+  const usable: ZipEntry[] = [];
+  for (const e of dir.entries) {
+    const why = unsafeNameReason(e.name, e.nameValid);
+    if (why) { add(displayName(e.name), 'unsafe_name', `unsafe file name: ${why.en}`, `nama berkas tidak aman: ${why.id}`); continue; }
+    if (byName.has(e.name)) { add(e.name, 'duplicate_entry', 'the file appears twice in the ZIP (one copy could hide the other)', 'berkas muncul dua kali di ZIP (salinan satu dapat menyembunyikan yang lain)'); continue; }
+    byName.set(e.name, e);
+    usable.push(e);
+  }
+
+  // zip-bomb guard on declared sizes, before inflating anything
+  const declared = dir.entries.reduce((s, e) => s + e.uncompressedSize, 0);
+  if (declared > L.maxTotalBytes) {
+    add(ZIP, 'too_large', `the files would take ${declared} bytes when extracted, more than the limit of ${L.maxTotalBytes} (possible ZIP bomb)`, `berkas-berkas akan berukuran ${declared} bita setelah diekstrak, melebihi batas ${L.maxTotalBytes} (kemungkinan bom ZIP)`);
+    return finish(problems, files, undefined, { zip: false });
+  }
+  // overlapping entries (another zip-bomb technique) - by local header offsets
+  const sorted = [...usable].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!, cur = sorted[i]!;
+    if (prev.localHeaderOffset + 30 + prev.rawName.length + prev.compressedSize > cur.localHeaderOffset) {
+      add(cur.name, 'overlapping_entries', 'its data overlaps another file in the ZIP (manipulated archive)', 'datanya tumpang tindih dengan berkas lain di ZIP (arsip dimanipulasi)');
+    }
+  }
+
+  const limitFor = (name: string) => name === 'report.html' ? L.maxReportBytes
+    : name === 'manifest.json' || name === 'evidence.csv' || name === 'SHA256SUMS' ? L.maxTextBytes
+      : name.endsWith('/record.json') ? L.maxRecordBytes : L.maxEntryBytes;
+  const entryProblem = (name: string, err: unknown) => {
+    if (err instanceof ZipEntryError) add(name, `entry_${err.code}`, `${name}: ${err.message}`, `${name}: ${err.messageId}`);
+    else add(name, 'entry_error', `${name}: cannot be read (${(err as Error).message})`, `${name}: tidak dapat dibaca (${(err as Error).message})`);
+  };
+
+  // 3. manifest
+  let manifest: Manifest | undefined;
+  let manifestRecords: unknown[] | null = null;
+  const mEntry = byName.get('manifest.json');
+  if (!mEntry) {
+    add('manifest.json', 'manifest_missing', 'manifest.json is missing: this is not an ASN evidence bundle or it is incomplete', 'manifest.json tidak ada: ini bukan paket bukti ASN atau paketnya tidak lengkap');
+  } else {
+    try {
+      const bytes = await readEntryBytes(reader, dir, mEntry, limitFor('manifest.json'));
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch (err) {
+        add('manifest.json', 'manifest_json', `manifest.json is not valid JSON (${(err as Error).message})`, `manifest.json bukan JSON yang sah (${(err as Error).message})`);
+      }
+      if (json !== undefined) {
+        const c = checkManifest(json);
+        if (c.ok) manifest = c.manifest;
+        else {
+          add('manifest.json', c.code, c.message, c.messageId);
+          if (c.code === 'manifest_schema') manifestRecords = Array.isArray((json as { records?: unknown }).records) ? (json as { records: unknown[] }).records : null;
+        }
+      }
+    } catch (err) {
+      entryProblem('manifest.json', err);
+    }
+  }
+  // name the failing records when the manifest schema failed
+  if (!manifest && manifestRecords) {
+    manifestRecords.forEach((r, i) => {
+      const p = evidenceRecordSchema.safeParse(r);
+      if (!p.success) {
+        const id = typeof (r as { id?: unknown })?.id === 'string' ? (r as { id: string }).id : `#${i + 1}`;
+        add('manifest.json', 'record_invalid', `record ${id} (records[${i}]) is invalid: ${describeIssues(p.error)}`, `bukti ${id} (records[${i}]) tidak sah: ${describeIssues(p.error)}`);
+      }
+    });
+  }
+  let sumsBytes: Uint8Array | null = null;
+  const recordsById = new Map<string, EvidenceRecord>((manifest?.records ?? []).map((r) => [r.id, r]));
+
+  // 4. read every file once: hash, CRC, record.json checks
+  for (const e of usable) {
+    const sha = createSha256();
+    const keep = e.name.endsWith('/record.json') || e.name === 'SHA256SUMS';
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const c of readEntry(reader, dir, e, { maxBytes: limitFor(e.name) })) {
+        sha.update(c);
+        size += c.length;
+        if (keep) parts.push(c);
+      }
+    } catch (err) {
+      entryProblem(e.name, err);
+      continue;
+    }
+    const hex = sha.digestHex();
+    files.push({ path: e.name, size, sha256: hex });
+    const m = PER_RECORD.exec(e.name);
+    if (m && manifest) {
+      const rec = recordsById.get(m[1]!);
+      if (!rec) continue; // reported by the layout check
+      if (m[2] === 'screenshot.png' && hex !== rec.screenshot.sha256) {
+        add(e.name, 'screenshot_mismatch', `${e.name}: its SHA-256 ${hex} differs from the hash recorded at capture (${rec.screenshot.sha256}): the screenshot was altered`, `${e.name}: SHA-256 ${hex} berbeda dari hash yang dicatat saat penangkapan (${rec.screenshot.sha256}): tangkapan layar telah diubah`);
+      }
+      if (m[2] === 'full.png' && rec.screenshot.full && hex !== rec.screenshot.full.sha256) {
+        add(e.name, 'screenshot_mismatch', `${e.name}: its SHA-256 differs from the hash recorded at capture (${rec.screenshot.full.sha256})`, `${e.name}: SHA-256 berbeda dari hash yang dicatat saat penangkapan (${rec.screenshot.full.sha256})`);
+      }
+      if (m[2] === 'record.json') checkRecordJson(e.name, concat(parts, size), rec, add);
+    }
+    if (e.name === 'SHA256SUMS') sumsBytes = concat(parts, size);
+  }
+
+  // 5. SHA256SUMS
+  const computed = new Map(files.map((f) => [f.path, f.sha256]));
+  const unreadable = new Set(problems.filter((p) => p.code.startsWith('entry_')).map((p) => p.file));
+  if (!byName.has('SHA256SUMS')) {
+    add('SHA256SUMS', 'sums_missing', 'SHA256SUMS is missing: the files cannot be checked against their hashes', 'SHA256SUMS tidak ada: berkas tidak dapat dicocokkan dengan hashnya');
+  } else if (sumsBytes) {
+    const listed = new Set<string>();
+    const text = new TextDecoder().decode(sumsBytes);
+    text.split('\n').forEach((line, i) => {
+      if (line === '' ) return;
+      const mm = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line.replace(/\r$/, ''));
+      if (!mm) {
+        add('SHA256SUMS', 'sums_syntax', `SHA256SUMS line ${i + 1} is not "<sha256>  <file>"`, `SHA256SUMS baris ${i + 1} tidak berformat "<sha256>  <berkas>"`);
+        return;
+      }
+      const path = mm[2]!, want = mm[1]!.toLowerCase();
+      if (listed.has(path)) { add('SHA256SUMS', 'sums_duplicate', `SHA256SUMS lists ${displayName(path)} twice`, `SHA256SUMS mencantumkan ${displayName(path)} dua kali`); return; }
+      listed.add(path);
+      if (path === 'SHA256SUMS') return;
+      const got = computed.get(path);
+      if (got === undefined) {
+        if (!unreadable.has(path)) add(displayName(path), 'listed_missing', `${displayName(path)} is listed in SHA256SUMS but missing from the bundle`, `${displayName(path)} tercantum di SHA256SUMS tetapi tidak ada di paket`);
+      } else if (got !== want) {
+        add(path, 'hash_mismatch', `${path}: SHA-256 does not match SHA256SUMS (expected ${want}, got ${got}): the file was altered`, `${path}: SHA-256 tidak cocok dengan SHA256SUMS (seharusnya ${want}, didapat ${got}): berkas telah diubah`);
+      }
+    });
+    for (const e of usable) {
+      if (e.name !== 'SHA256SUMS' && !listed.has(e.name)) {
+        add(e.name, 'not_listed', `${e.name} is in the bundle but not listed in SHA256SUMS (added later?)`, `${e.name} ada di paket tetapi tidak tercantum di SHA256SUMS (ditambahkan kemudian?)`);
+      }
+    }
+  }
+
+  // 6. layout: exactly the expected files
+  for (const f of FIXED) {
+    if (f !== 'manifest.json' && f !== 'SHA256SUMS' && !byName.has(f)) add(f, 'missing_file', `${f} is missing from the bundle`, `${f} tidak ada di paket`);
+  }
+  if (manifest) {
+    for (const r of manifest.records) {
+      for (const f of [`evidence/${r.id}/screenshot.png`, `evidence/${r.id}/record.json`]) {
+        if (!byName.has(f)) add(f, 'missing_file', `${f} is missing (record ${r.id} is in manifest.json)`, `${f} tidak ada (bukti ${r.id} tercantum di manifest.json)`);
+      }
+    }
+  }
+  for (const e of usable) {
+    if ((FIXED as readonly string[]).includes(e.name)) continue;
+    const m = PER_RECORD.exec(e.name);
+    if (!m) { add(e.name, 'unexpected_file', `${e.name} does not belong in an evidence bundle`, `${e.name} bukan bagian dari paket bukti`); continue; }
+    if (manifest && !recordsById.has(m[1]!)) add(e.name, 'unexpected_file', `${e.name} belongs to a record that is not in manifest.json`, `${e.name} milik bukti yang tidak tercantum di manifest.json`);
+  }
+
+  return finish(problems, files, manifest, { zip: true });
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+function checkRecordJson(name: string, bytes: Uint8Array, rec: EvidenceRecord, add: (f: string, c: string, m: string, mi: string) => void): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    add(name, 'record_json', `${name} is not valid JSON (${(err as Error).message})`, `${name} bukan JSON yang sah (${(err as Error).message})`);
+    return;
+  }
+  const p = evidenceRecordSchema.safeParse(json);
+  if (!p.success) {
+    add(name, 'record_invalid', `${name} does not match the evidence record schema: ${describeIssues(p.error)}`, `${name} tidak sesuai skema bukti: ${describeIssues(p.error)}`);
+    return;
+  }
+  if (!deepEqual(json, rec)) {
+    add(name, 'record_mismatch', `${name} differs from the same record in manifest.json`, `${name} berbeda dari bukti yang sama di manifest.json`);
+  }
+}
+
+const CHECK_OF: Record<string, CheckId> = {
+  unsafe_name: 'names', duplicate_entry: 'names', overlapping_entries: 'zip', too_large: 'zip',
+  manifest_missing: 'manifest', manifest_json: 'manifest', manifest_not_object: 'manifest', manifest_format: 'manifest',
+  manifest_version: 'manifest', manifest_schema: 'manifest', record_invalid: 'records', record_json: 'records',
+  sums_missing: 'checksums', sums_syntax: 'checksums', sums_duplicate: 'checksums', listed_missing: 'checksums',
+  hash_mismatch: 'checksums', not_listed: 'checksums', screenshot_mismatch: 'screenshots', record_mismatch: 'record_files',
+  missing_file: 'layout', unexpected_file: 'layout',
+};
+function checkOf(code: string): CheckId {
+  if (code.startsWith('zip_') || code.startsWith('entry_')) return 'zip';
+  return CHECK_OF[code] ?? 'layout';
+}
+
+const CHECK_LABELS: Record<CheckId, [string, string]> = {
+  zip: ['ZIP structure, CRC and size limits', 'Struktur ZIP, CRC dan batas ukuran'],
+  names: ['Safe file names (no zip slip)', 'Nama berkas aman (tanpa zip slip)'],
+  manifest: ['manifest.json format, version and schema', 'Format, versi dan skema manifest.json'],
+  records: ['Every evidence record valid', 'Setiap catatan bukti sah'],
+  checksums: ['SHA256SUMS matches every file', 'SHA256SUMS cocok dengan setiap berkas'],
+  screenshots: ['Screenshots match the hashes recorded at capture', 'Tangkapan layar cocok dengan hash saat penangkapan'],
+  record_files: ['record.json files match manifest.json', 'Berkas record.json cocok dengan manifest.json'],
+  layout: ['Bundle complete, no extra files', 'Paket lengkap, tanpa berkas tambahan'],
+};
+
+function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Manifest | undefined, state: { zip: boolean }): VerifyResult {
+  const order: CheckId[] = ['zip', 'names', 'manifest', 'records', 'checksums', 'screenshots', 'record_files', 'layout'];
+  const checks: VerifyCheck[] = order.map((id) => {
+    const mine = problems.filter((p) => checkOf(p.code) === id);
+    const ran = id === 'zip' || state.zip;
+    const dependsOnManifest = id === 'records' || id === 'screenshots' || id === 'record_files';
+    const skipped = !ran || (dependsOnManifest && !manifest && mine.length === 0);
+    const [label, labelId] = CHECK_LABELS[id];
+    const n = mine.length;
+    return {
+      id, ok: ran && !skipped && n === 0, ran: ran && !skipped, label, labelId,
+      detail: skipped ? 'not checked (earlier failure)' : n ? `${n} problem(s): ${[...new Set(mine.map((p) => p.file))].slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}` : id === 'checksums' ? `${files.length} files` : id === 'records' && manifest ? `${manifest.records.length} records` : 'OK',
+      detailId: skipped ? 'tidak diperiksa (ada kegagalan sebelumnya)' : n ? `${n} masalah: ${[...new Set(mine.map((p) => p.file))].slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}` : id === 'checksums' ? `${files.length} berkas` : id === 'records' && manifest ? `${manifest.records.length} bukti` : 'OK',
+    };
+  });
+  return { ok: problems.length === 0 && !!manifest, manifest, problems, checks, files };
+}

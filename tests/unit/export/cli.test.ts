@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBundle, rezip } from './helpers';
+import { makeItem } from './make-record';
+
+const root = resolve(__dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'asn-cli-'));
+let good = '', bad = '', truncated = '', badName = '';
+
+beforeAll(async () => {
+  // Build the CLI exactly as users get it (esbuild bundle), into a temp dir next to a copy of the bin.
+  execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs'), '--outdir', dir], { stdio: 'pipe' });
+  copyFileSync(join(root, 'bin/asn-evidence.mjs'), join(dir, 'asn-evidence.mjs'));
+  const items = [makeItem({}, 1), makeItem({}, 2)];
+  const { bytes } = await makeBundle(items);
+  good = join(dir, 'good.zip');
+  writeFileSync(good, bytes);
+  badName = `evidence/${items[1]!.record.id}/screenshot.png`;
+  bad = join(dir, 'bad.zip');
+  writeFileSync(bad, rezip(bytes, (f) => { const b = f[badName]!.slice(); b[40]! ^= 1; f[badName] = b; }));
+  truncated = join(dir, 'trunc.zip');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 30));
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'asn-evidence.mjs'), ...args], { encoding: 'utf8' });
+
+describe('asn-evidence CLI (plain node, prebuilt bundle)', () => {
+  it('exit 0 and one OK line per check for a valid bundle (Indonesian by default)', () => {
+    const r = run('verify', good);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('[OK   ] SHA256SUMS cocok dengan setiap berkas');
+    expect(r.stdout).toContain('HASIL: paket bukti VALID - 2 bukti');
+    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 8 + 1);
+  });
+
+  it('exit 1 naming the failing file; --lang en', () => {
+    const r = run('verify', bad, '--lang', 'en');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('[FAIL ] SHA256SUMS matches every file');
+    expect(r.stdout).toContain(`RESULT: bundle INVALID - failing files: ${badName}`);
+    const t = run('verify', truncated);
+    expect(t.status).toBe(1);
+    expect(t.stdout).toContain('ZIP terpotong');
+  });
+
+  it('exit 2 on usage errors', () => {
+    expect(run().status).toBe(2);
+    expect(run('verify').status).toBe(2);
+    expect(run('check', good).status).toBe(2);
+    expect(run('verify', good, '--lang', 'fr').status).toBe(2);
+    expect(run('verify', join(dir, 'missing.zip')).status).toBe(2);
+    expect(run('verify', dir).status).toBe(2);
+    expect(run('--help').status).toBe(0);
+  });
+
+  it('--json prints the machine-readable result', () => {
+    const r = run('verify', bad, '--json');
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.problems.map((p: { file: string }) => p.file)).toContain(badName);
+  });
+});
