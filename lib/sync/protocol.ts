@@ -1,0 +1,280 @@
+/**
+ * Client side of the sync protocol (docs/sync-protocol.md; shared contracts section 4).
+ * Pure: uses only fetch, AbortController, FormData/Blob and timers, so the MV3 background
+ * service worker, extension pages and Node tests can all call it.
+ *
+ * Every answer is classified into an UploadOutcome the queue (./queue.ts) turns into the next
+ * state. The bearer token is sent only in the Authorization header and is scrubbed from every
+ * message this module produces, including server-provided text.
+ */
+import type { EvidenceRecord } from '../record/schema';
+
+/** Under the 30 s an MV3 service worker may spend on one event. */
+export const UPLOAD_TIMEOUT_MS = 25_000;
+export const HEALTH_TIMEOUT_MS = 10_000;
+/** Retry-After values above this are clamped (a misconfigured proxy must not park a record for days). */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+const MAX_MESSAGE = 300;
+
+export interface Receipt {
+  id: string;
+  receivedAt: string;
+  sha256: string;
+}
+
+export type UploadOutcome =
+  /** 201 stored now, 200 stored earlier (a retry). The receipt was checked against the record. */
+  | { kind: 'stored'; status: 201 | 200; receipt: Receipt }
+  /** 401/403, or no usable token / server address (status null): pause sync and tell the monitor. */
+  | { kind: 'auth'; status: 401 | 403 | null; message: string }
+  /** 400/409/413/422 and other definitive 4xx: this record fails with the server's reason. */
+  | { kind: 'rejected'; status: number; message: string }
+  /** Transient: 429, 5xx, network error, timeout, abort, bad 2xx reply. Retry with backoff. */
+  | { kind: 'retry'; status: number | null; message: string; retryAfterMs?: number };
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface UploadParams {
+  baseUrl: string;
+  token: string;
+  record: EvidenceRecord;
+  screenshot: Blob;
+  /** Caller's cancellation (e.g. sync turned off); gives a 'retry' outcome. */
+  signal?: AbortSignal;
+  fetchImpl?: FetchLike;
+  /** Default UPLOAD_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+export class BaseUrlError extends Error {
+  override name = 'BaseUrlError';
+}
+
+/** "https://bukti.example.go.id/api/" -> "https://bukti.example.go.id/api". Throws BaseUrlError. */
+export function normalizeBaseUrl(baseUrl: string): string {
+  const raw = (baseUrl ?? '').trim();
+  if (!raw) throw new BaseUrlError('No server address is set');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BaseUrlError('Server address is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BaseUrlError('Server address must start with http:// or https://');
+  }
+  if (url.username || url.password) throw new BaseUrlError('Server address must not contain a user name or password');
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Removes the token (and anything after "Bearer ") from a message; bounds its length. */
+export function scrub(message: string, token: string | null | undefined): string {
+  let out = String(message);
+  if (token && token.length > 0) out = out.split(token).join('[token]');
+  out = out.replace(/(Bearer\s+)\S+/gi, '$1[token]');
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE - 1)}…` : out;
+}
+
+/** Retry-After: delta-seconds or an HTTP-date. Returns ms (>= 0, clamped) or undefined. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
+}
+
+const duration = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+/** Header values may only hold visible ASCII; anything else would make fetch throw a TypeError. */
+const usableToken = (t: string): boolean => /^[\x21-\x7e]+$/.test(t);
+
+/** An AbortSignal that fires on the caller's signal or after ms; `cleanup` clears the timer. */
+function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; cleanup: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  const onAbort = () => controller.abort();
+  if (outer) {
+    if (outer.aborted) controller.abort();
+    else outer.addEventListener('abort', onAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    cleanup: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function serverReason(bodyText: string): string | null {
+  try {
+    const parsed = JSON.parse(bodyText) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { error?: unknown }).error === 'string') {
+      return (parsed as { error: string }).error;
+    }
+  } catch {
+    /* not JSON */
+  }
+  return null;
+}
+
+function isReceipt(v: unknown): v is Receipt {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.id === 'string' && typeof r.receivedAt === 'string' && typeof r.sha256 === 'string'
+    && !Number.isNaN(Date.parse(r.receivedAt));
+}
+
+/** Pure classification of one HTTP answer (exported for tests and for callers with their own transport). */
+export function classifyResponse(
+  status: number,
+  bodyText: string,
+  record: Pick<EvidenceRecord, 'id' | 'screenshot'>,
+  retryAfter: string | null,
+  token?: string,
+): UploadOutcome {
+  const reason = serverReason(bodyText);
+  const msg = (fallback: string) => scrub(reason ? `HTTP ${status}: ${reason}` : `HTTP ${status}: ${fallback}`, token);
+
+  if (status === 200 || status === 201) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bodyText);
+    } catch {
+      return { kind: 'retry', status, message: scrub(`HTTP ${status}: reply is not JSON`, token) };
+    }
+    if (!isReceipt(parsed)) return { kind: 'retry', status, message: scrub(`HTTP ${status}: reply is not a receipt`, token) };
+    if (parsed.id !== record.id) {
+      return { kind: 'retry', status, message: scrub(`HTTP ${status}: receipt is for another record`, token) };
+    }
+    if (parsed.sha256 !== record.screenshot.sha256) {
+      return { kind: 'retry', status, message: scrub(`HTTP ${status}: receipt sha256 does not match the screenshot`, token) };
+    }
+    return { kind: 'stored', status, receipt: { id: parsed.id, receivedAt: parsed.receivedAt, sha256: parsed.sha256 } };
+  }
+  if (status === 401 || status === 403) {
+    return { kind: 'auth', status, message: msg(status === 401 ? 'token not accepted' : 'token not allowed') };
+  }
+  if (status === 429 || status === 408 || status === 425) {
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    return { kind: 'retry', status, message: msg('server busy'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  if (status >= 500) {
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    return { kind: 'retry', status, message: msg('server error'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  // A wrong address (404/405, a redirect) affects every record alike and heals when the address is
+  // fixed, so keep retrying (the backoff caps at 5 min) rather than failing each record.
+  if (status === 404 || status === 405 || (status >= 300 && status < 400)) {
+    return { kind: 'retry', status, message: msg('no evidence endpoint here; check the server address') };
+  }
+  if (status >= 400) return { kind: 'rejected', status, message: msg('request refused') };
+  return { kind: 'retry', status, message: msg('unexpected reply') };
+}
+
+/**
+ * Uploads one record with its screenshot. Never throws: every failure is an outcome.
+ * Safe to repeat: the server answers 200 with the original receipt for a true retry.
+ */
+export async function uploadEvidence(params: UploadParams): Promise<UploadOutcome> {
+  const { token, record, screenshot } = params;
+  let base: string;
+  try {
+    base = normalizeBaseUrl(params.baseUrl);
+  } catch (e) {
+    return { kind: 'auth', status: null, message: (e as Error).message };
+  }
+  if (!token || !usableToken(token)) {
+    return { kind: 'auth', status: null, message: token ? 'Token contains characters that are not allowed' : 'No token is set' };
+  }
+  const fetchImpl: FetchLike = params.fetchImpl ?? ((input, init) => fetch(input, init));
+  const { signal, timedOut, cleanup } = deadline(params.timeoutMs ?? UPLOAD_TIMEOUT_MS, params.signal);
+  try {
+    const form = new FormData();
+    form.append('record', new Blob([JSON.stringify(record)], { type: 'application/json' }), 'record.json');
+    const png = screenshot.type === 'image/png' ? screenshot : new Blob([screenshot], { type: 'image/png' });
+    form.append('screenshot', png, 'screenshot.png');
+    const res = await fetchImpl(`${base}/v1/evidence`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': record.id, Accept: 'application/json' },
+      body: form,
+      signal,
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    // Reading the body counts against the same deadline.
+    const text = res.type === 'opaqueredirect' ? '' : await res.text();
+    const status = res.type === 'opaqueredirect' ? 302 : res.status;
+    return classifyResponse(status, text, record, res.headers.get('retry-after'), token);
+  } catch (e) {
+    if (timedOut()) {
+      return { kind: 'retry', status: null, message: `No answer within ${duration(params.timeoutMs ?? UPLOAD_TIMEOUT_MS)}` };
+    }
+    if (params.signal?.aborted) return { kind: 'retry', status: null, message: 'Upload cancelled' };
+    const detail = e instanceof Error ? e.message : String(e);
+    return { kind: 'retry', status: null, message: scrub(`Network error: ${detail}`, token) };
+  } finally {
+    cleanup();
+  }
+}
+
+export interface HealthResult {
+  ok: boolean;
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  message: string;
+  /** Server version when ok. */
+  version?: string;
+}
+
+/** For the options page's "test connection". Never throws. */
+export async function checkHealth(baseUrl: string, fetchImpl?: FetchLike, timeoutMs = HEALTH_TIMEOUT_MS): Promise<HealthResult> {
+  let base: string;
+  try {
+    base = normalizeBaseUrl(baseUrl);
+  } catch (e) {
+    return { ok: false, status: null, message: (e as Error).message };
+  }
+  const doFetch: FetchLike = fetchImpl ?? ((input, init) => fetch(input, init));
+  const { signal, timedOut, cleanup } = deadline(timeoutMs);
+  try {
+    const res = await doFetch(`${base}/v1/health`, {
+      method: 'GET', headers: { Accept: 'application/json' }, signal, credentials: 'omit', cache: 'no-store',
+    });
+    const text = await res.text();
+    if (res.status !== 200) {
+      const reason = serverReason(text);
+      return { ok: false, status: res.status, message: scrub(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`, null) };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { ok: false, status: 200, message: 'The server answered, but not as an evidence server (reply is not JSON)' };
+    }
+    if (!body || typeof body !== 'object' || (body as { ok?: unknown }).ok !== true) {
+      return { ok: false, status: 200, message: 'The server answered, but not as an evidence server' };
+    }
+    const version = (body as { version?: unknown }).version;
+    return {
+      ok: true, status: 200, message: typeof version === 'string' ? `Connected (server ${scrub(version, null)})` : 'Connected',
+      ...(typeof version === 'string' ? { version } : {}),
+    };
+  } catch (e) {
+    if (timedOut()) return { ok: false, status: null, message: `No answer within ${duration(timeoutMs)}` };
+    return { ok: false, status: null, message: scrub(`Network error: ${e instanceof Error ? e.message : String(e)}`, null) };
+  } finally {
+    cleanup();
+  }
+}

@@ -1,0 +1,519 @@
+/**
+ * The reference backend for the extension's sync (../../shared contracts section 4; this repo's
+ * docs/sync-protocol.md and docs/server.md). `startServer` is what tests, e2e suites and the CLI
+ * (server/main.ts) use.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeIssues, evidenceRecordSchema } from '../lib/record/schema';
+import { canonicalJson } from './canonical';
+import { FaultQueue, validateFaults, type FaultSpec } from './faults';
+import { renderRecordsPage } from './html';
+import { openStorage, type EvidenceStorage, type NewEvidence } from './storage';
+import { loadOrCreateDevTokens, TokenStore, type Scope, type TokenInput } from './tokens';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+/** server/data, wherever the process was started from. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url));
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const UUID_LIKE = /^[0-9A-Za-z-]{1,64}$/;
+
+export const SERVER_VERSION: string = await (async () => {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export interface ServerOptions {
+  /** 0 = an ephemeral port. Default 8787. */
+  port?: number;
+  host?: string;
+  /** Holds db/ (PGlite), screenshots/ and the generated tokens.json. Default server/data. */
+  dataDir?: string;
+  /** postgres://... : use PostgreSQL via `pg` instead of PGlite. */
+  databaseUrl?: string | null;
+  /** Omitted: read or generate <dataDir>/tokens.json (monitor "dev"). */
+  tokens?: TokenInput;
+  /** Request size limit in bytes (whole multipart body). Default 25 MB. */
+  maxBytes?: number;
+  /** Enables POST/GET/DELETE /__test/faults. Never on by default. */
+  testHooks?: boolean;
+  /** Faults active from the start (requires testHooks). */
+  faults?: FaultSpec[];
+  /** Serve the HTML list at / and /records without a token (default false: token or Basic auth). */
+  publicListing?: boolean;
+  /** One line per request; false = silent. Default console.log. Never receives tokens. */
+  log?: ((line: string) => void) | false;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  storage: EvidenceStorage;
+  screenshotsDir: string;
+  /** Replaces the active faults (only with testHooks). */
+  setFaults(faults: FaultSpec[]): void;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+interface Receipt {
+  id: string;
+  receivedAt: string;
+  sha256: string;
+}
+
+const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Retry-After',
+};
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'Content-Type': type,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
+}
+
+function bearer(req: IncomingMessage, allowBasic = false): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(h);
+  if (m) return m[1] ?? null;
+  if (allowBasic) {
+    const b = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(h);
+    if (b) {
+      const decoded = Buffer.from(b[1] ?? '', 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return colon >= 0 ? decoded.slice(colon + 1) || null : null;
+    }
+  }
+  return null;
+}
+
+/** The request body as a web stream that errors once more than maxBytes arrive (never buffers more). */
+function countingBody(req: IncomingMessage, maxBytes: number, state: { tooLarge: boolean }): ReadableStream<Uint8Array> {
+  const it = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let total = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await it.next();
+      } catch (e) {
+        controller.error(e);
+        return;
+      }
+      if (step.done) {
+        controller.close();
+        return;
+      }
+      total += step.value.length;
+      if (total > maxBytes) {
+        state.tooLarge = true;
+        // Stop reading (the iterator stays paused); the reply closes the connection.
+        controller.error(new HttpError(413, `request larger than ${maxBytes} bytes`));
+        return;
+      }
+      controller.enqueue(new Uint8Array(step.value));
+    },
+  });
+}
+
+/** Reads and discards a body (bounded), so a fault reply is not sent mid-upload. */
+async function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) return;
+  }
+}
+
+async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  const fh = await open(tmp, 'wx', 0o640);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  // Make the rename itself durable before the DB row that points at the file commits.
+  try {
+    const dir = await open(dirname(path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    /* some filesystems refuse fsync on directories; the rename is still atomic */
+  }
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const screenshotsDir = join(dataDir, 'screenshots');
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1024) throw new Error('maxBytes must be an integer >= 1024');
+  const log = options.log === false ? () => {} : (options.log ?? ((l: string) => console.log(l)));
+  const tokens = new TokenStore(options.tokens ?? loadOrCreateDevTokens(join(dataDir, 'tokens.json')).entries);
+  if (tokens.size === 0) throw new Error('no tokens configured');
+  const testHooks = options.testHooks === true;
+  const faults = new FaultQueue();
+  if (options.faults?.length) {
+    if (!testHooks) throw new Error('faults require testHooks: true');
+    faults.set(validateFaults(options.faults));
+  }
+
+  await mkdir(screenshotsDir, { recursive: true });
+  const storage = await openStorage({ databaseUrl: options.databaseUrl ?? null, dbDir: join(dataDir, 'db') });
+
+  const hanging = new Set<() => void>();
+  let closing = false;
+
+  function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): string {
+    const result = tokens.authenticate(bearer(req, allowBasic), scope);
+    if (!result.ok) {
+      const headers: Record<string, string> =
+        result.status === 401
+          ? { 'WWW-Authenticate': allowBasic ? 'Basic realm="asn-evidence", charset="UTF-8"' : 'Bearer realm="asn-evidence"' }
+          : {};
+      throw new HttpError(result.status, result.error, headers);
+    }
+    return result.monitor;
+  }
+
+  /** Validates and stores one upload; returns the receipt and 201/200. */
+  async function receive(req: IncomingMessage, monitor: string): Promise<{ status: 200 | 201; receipt: Receipt }> {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key.trim() === '') throw new HttpError(400, 'Idempotency-Key header (the record id) is required');
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data\s*;/i.test(contentType)) throw new HttpError(400, 'body must be multipart/form-data');
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      throw new HttpError(413, `request larger than ${maxBytes} bytes`);
+    }
+
+    const state = { tooLarge: false };
+    let form: FormData;
+    try {
+      form = await new Request('http://localhost/v1/evidence', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: countingBody(req, maxBytes, state),
+        duplex: 'half',
+      } as RequestInit & { duplex: 'half' }).formData();
+    } catch {
+      if (state.tooLarge) throw new HttpError(413, `request larger than ${maxBytes} bytes`);
+      throw new HttpError(400, 'malformed multipart/form-data body');
+    }
+
+    const recordPart = form.get('record');
+    const shotPart = form.get('screenshot');
+    if (recordPart === null) throw new HttpError(400, 'missing part "record"');
+    if (shotPart === null || typeof shotPart === 'string') throw new HttpError(400, 'missing file part "screenshot"');
+    const recordText = typeof recordPart === 'string' ? recordPart : await recordPart.text();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(recordText);
+    } catch {
+      throw new HttpError(400, 'part "record" is not valid JSON');
+    }
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, 'part "record" must be a JSON object');
+    const rawId = (raw as { id?: unknown }).id;
+    if (typeof rawId === 'string' && rawId !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
+    const parsed = evidenceRecordSchema.safeParse(raw);
+    if (!parsed.success) throw new HttpError(422, `invalid record: ${describeIssues(parsed.error)}`);
+    const record = parsed.data;
+    if (record.id !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
+    if (!UUID_LIKE.test(record.id)) throw new HttpError(422, 'invalid record id');
+
+    const bytes = new Uint8Array(await shotPart.arrayBuffer());
+    if (bytes.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.equals(bytes.subarray(0, PNG_SIGNATURE.length))) {
+      throw new HttpError(422, 'screenshot is not a PNG image');
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== record.screenshot.sha256) {
+      throw new HttpError(422, `screenshot sha256 mismatch: record says ${record.screenshot.sha256}, bytes are ${sha256}`);
+    }
+
+    // The raw record (unknown added fields kept), canonicalised for the retry comparison.
+    const recordJson = canonicalJson(raw);
+    const compare = (existing: { sha256: string; recordJson: string; id: string; receivedAt: string }) => {
+      if (existing.sha256 === sha256 && existing.recordJson === recordJson) {
+        return { status: 200 as const, receipt: { id: existing.id, receivedAt: existing.receivedAt, sha256: existing.sha256 } };
+      }
+      throw new HttpError(409, `record ${record.id} was already received with different content`);
+    };
+
+    // Cheap path for retries: no file write when the row is already there.
+    const before = await storage.get(record.id);
+    if (before) return compare(before);
+
+    const relPath = `${record.id}/${sha256}.png`;
+    const absPath = join(screenshotsDir, record.id, `${sha256}.png`);
+    // File first (atomically), then the row: a crash leaves at most an orphan file, never a row without its file.
+    await writeFileAtomic(absPath, bytes);
+    const row: NewEvidence = {
+      id: record.id,
+      receivedAt: new Date().toISOString(),
+      monitor,
+      sha256,
+      recordJson,
+      platform: record.platform,
+      kind: record.kind,
+      subjectName: record.subject.name,
+      pageUrl: record.page.url,
+      capturedAt: record.capturedAt,
+      screenshotPath: relPath,
+      screenshotBytes: bytes.length,
+    };
+    const result = await storage.insert(row);
+    if (result.inserted) {
+      return { status: 201, receipt: { id: result.row.id, receivedAt: result.row.receivedAt, sha256: result.row.sha256 } };
+    }
+    // Lost a race. Our file is only garbage if the stored row points at a different one.
+    if (result.existing.sha256 !== sha256) await unlink(absPath).catch(() => {});
+    return compare(result.existing);
+  }
+
+  async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const fault = testHooks ? faults.take() : null;
+    const beforeStore =
+      fault !== null &&
+      (fault.type === 'hang' ||
+        (fault.type === 'status' && fault.afterStore !== true) ||
+        (fault.type === 'garbageJson' && fault.afterStore === false));
+    if (fault && beforeStore) {
+      await drain(req, maxBytes);
+      if (fault.type === 'hang') {
+        await new Promise<void>((done) => {
+          hanging.add(done);
+          if (fault.ms) setTimeout(done, fault.ms).unref();
+        });
+        res.destroy();
+        return 'fault=hang';
+      }
+      if (fault.type === 'garbageJson') {
+        send(res, 201, '{"id": <html>oops', 'application/json; charset=utf-8');
+        return 'fault=garbageJson-before-store';
+      }
+      sendJson(res, fault.status ?? 500, { error: 'injected fault' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      return `fault=status${fault.status ?? 500}`;
+    }
+    const monitor = authorize(req, 'upload');
+    const { status, receipt } = await receive(req, monitor);
+    if (fault?.type === 'status') {
+      sendJson(res, fault.status ?? 500, { error: 'injected fault after store' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      return `fault=status${fault.status ?? 500}-after-store monitor=${monitor} id=${receipt.id}`;
+    }
+    if (fault?.type === 'garbageJson') {
+      send(res, 201, '{"id": "' + receipt.id + '", "receivedAt": <html>oops', 'application/json; charset=utf-8');
+      return `fault=garbageJson monitor=${monitor} id=${receipt.id}`;
+    }
+    if (fault?.type === 'wrongSha256') {
+      const wrong = receipt.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+      sendJson(res, 200, { ...receipt, sha256: wrong });
+      return `fault=wrongSha256 monitor=${monitor} id=${receipt.id}`;
+    }
+    sendJson(res, status, receipt);
+    return `monitor=${monitor} id=${receipt.id}`;
+  }
+
+  function parseLimit(url: URL): number {
+    const v = url.searchParams.get('limit');
+    if (v === null) return 100;
+    if (!/^\d{1,6}$/.test(v) || Number(v) < 1) throw new HttpError(400, 'limit must be a positive integer');
+    return Math.min(Number(v), 1000);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+
+    if (method === 'OPTIONS') {
+      const headers: Record<string, string> = {
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Idempotency-Key, Content-Type',
+        'Access-Control-Max-Age': '600',
+      };
+      // Chrome's Private Network Access preflight (public page -> 127.0.0.1 / LAN server).
+      if (req.headers['access-control-request-private-network'] === 'true') {
+        headers['Access-Control-Allow-Private-Network'] = 'true';
+      }
+      res.writeHead(204, { ...CORS_HEADERS, ...headers, 'Content-Length': '0' });
+      res.end();
+      return '';
+    }
+
+    if (path === '/v1/health') {
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
+      sendJson(res, 200, { ok: true, version: SERVER_VERSION, protocol: 1, maxBytes });
+      return '';
+    }
+
+    if (path === '/v1/evidence') {
+      if (method === 'POST') return handlePost(req, res);
+      if (method === 'GET') {
+        const monitor = authorize(req, 'list');
+        sendJson(res, 200, { records: await storage.list(parseLimit(url)), total: await storage.count() });
+        return `monitor=${monitor}`;
+      }
+      throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, OPTIONS' });
+    }
+
+    const detail = /^\/v1\/evidence\/([^/]+)(\/screenshot)?$/.exec(path);
+    if (detail) {
+      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
+      const monitor = authorize(req, 'list');
+      const id = decodeURIComponent(detail[1] ?? '');
+      const row = await storage.get(id);
+      if (!row) throw new HttpError(404, 'no such record');
+      if (detail[2]) {
+        const png = await readFile(join(screenshotsDir, row.screenshotPath));
+        send(res, 200, png, 'image/png');
+      } else {
+        sendJson(res, 200, {
+          id: row.id, receivedAt: row.receivedAt, monitor: row.monitor, sha256: row.sha256,
+          screenshotBytes: row.screenshotBytes, record: JSON.parse(row.recordJson) as unknown,
+        });
+      }
+      return `monitor=${monitor} id=${row.id}`;
+    }
+
+    if (path === '/' || path === '/records') {
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD' });
+      const who = options.publicListing ? 'public' : `monitor=${authorize(req, 'list', true)}`;
+      const html = renderRecordsPage(await storage.list(parseLimit(url)), { version: SERVER_VERSION, total: await storage.count() });
+      send(res, 200, html, 'text/html; charset=utf-8', {
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+        'Referrer-Policy': 'no-referrer',
+        'X-Frame-Options': 'DENY',
+      });
+      return who;
+    }
+
+    if (testHooks && path === '/__test/faults') {
+      if (method === 'POST') {
+        let body = '';
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          body += chunk.toString('utf8');
+          if (body.length > 65536) throw new HttpError(413, 'too large');
+        }
+        let specs: FaultSpec[];
+        try {
+          specs = validateFaults(JSON.parse(body || '[]'));
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
+        faults.set(specs);
+      } else if (method === 'DELETE') {
+        faults.set([]);
+      } else if (method !== 'GET') {
+        throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, DELETE' });
+      }
+      sendJson(res, 200, { faults: faults.list() });
+      return '';
+    }
+
+    throw new HttpError(404, 'not found');
+  }
+
+  const server: Server = createServer((req, res) => {
+    const started = Date.now();
+    route(req, res)
+      .then((note) => log(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms ${note}`.trimEnd()))
+      .catch((e: unknown) => {
+        if (e instanceof HttpError) {
+          // An early reply (413, 401, 400 before the body was read): close the connection rather
+          // than let Node read and discard an unbounded rest of the body for keep-alive.
+          const headers = e.status === 413 || !req.complete ? { ...e.headers, Connection: 'close' } : e.headers;
+          sendJson(res, e.status, { error: e.message }, headers);
+          log(`${req.method} ${req.url?.split('?')[0]} ${e.status} ${Date.now() - started}ms ${e.message}`);
+        } else {
+          sendJson(res, 500, { error: 'internal server error' });
+          log(`${req.method} ${req.url?.split('?')[0]} 500 ${Date.now() - started}ms ${(e as Error)?.message ?? String(e)}`);
+        }
+      });
+  });
+  server.requestTimeout = 120_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const host = options.host ?? DEFAULT_HOST;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    storage,
+    screenshotsDir,
+    setFaults(list: FaultSpec[]) {
+      if (!testHooks) throw new Error('faults require testHooks: true');
+      faults.set(validateFaults(list));
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      for (const release of hanging) release();
+      hanging.clear();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeIdleConnections();
+      // Give in-flight requests a moment, then cut what is left.
+      const timer = setTimeout(() => {
+        for (const s of sockets) s.destroy();
+      }, 2000);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * CLI: `npx tsx server/main.ts`. Configuration from the environment (docs/server.md):
+ *   PORT (8787), HOST (127.0.0.1), ASN_SERVER_DATA (server/data), DATABASE_URL (postgres://...,
+ *   default: embedded PGlite), ASN_SERVER_TOKENS ("monitorA:token1,monitorB:token2"),
+ *   ASN_SERVER_CONFIG (JSON file: {"tokens": [...], "maxBytes": n, "publicListing": bool}),
+ *   ASN_SERVER_MAX_BYTES, ASN_SERVER_PUBLIC_LISTING=1,
+ *   ASN_SERVER_TEST_HOOKS=1 + ASN_SERVER_FAULTS='[...]' (e2e only; never set in production).
+ * With no token configured, a random token for monitor "dev" is generated once into
+ * <data>/tokens.json; the CLI says where it is but never prints a token.
+ */
+import { join, relative, resolve } from 'node:path';
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_MAX_BYTES, DEFAULT_PORT, startServer, type ServerOptions } from './app';
+import { validateFaults } from './faults';
+import {
+  describeTokens, loadOrCreateDevTokens, parseTokenEnv, readConfigFile, type TokenEntry,
+} from './tokens';
+
+function intEnv(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v)) throw new Error(`${name} must be a non-negative integer`);
+  return Number(v);
+}
+
+function toEntries(tokens: unknown): TokenEntry[] {
+  if (Array.isArray(tokens)) return tokens as TokenEntry[];
+  if (tokens && typeof tokens === 'object') {
+    return Object.entries(tokens as Record<string, string>).map(([monitor, token]) => ({ monitor, token }));
+  }
+  return [];
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const dataDir = resolve(env.ASN_SERVER_DATA || DEFAULT_DATA_DIR);
+  let maxBytes = DEFAULT_MAX_BYTES;
+  let publicListing = env.ASN_SERVER_PUBLIC_LISTING === '1';
+  const tokens = new Map<string, TokenEntry>();
+  const sources: string[] = [];
+
+  if (env.ASN_SERVER_CONFIG) {
+    const cfg = readConfigFile(env.ASN_SERVER_CONFIG);
+    for (const e of toEntries(cfg.tokens)) tokens.set(e.monitor, e);
+    if (cfg.maxBytes !== undefined) maxBytes = cfg.maxBytes;
+    if (cfg.publicListing !== undefined) publicListing = cfg.publicListing === true;
+    sources.push(`config file ${env.ASN_SERVER_CONFIG}`);
+  }
+  if (env.ASN_SERVER_TOKENS) {
+    for (const e of parseTokenEnv(env.ASN_SERVER_TOKENS)) tokens.set(e.monitor, e);
+    sources.push('ASN_SERVER_TOKENS');
+  }
+  maxBytes = intEnv('ASN_SERVER_MAX_BYTES', maxBytes);
+  if (tokens.size === 0) {
+    const file = join(dataDir, 'tokens.json');
+    const dev = loadOrCreateDevTokens(file);
+    for (const e of dev.entries) tokens.set(e.monitor, e);
+    const rel = relative(process.cwd(), file);
+    const shown = rel && !rel.startsWith('..') ? rel : file;
+    sources.push(dev.created ? `newly generated ${shown} (copy the token from that file)` : `${shown} (copy the token from that file)`);
+  }
+
+  const testHooks = env.ASN_SERVER_TEST_HOOKS === '1';
+  const options: ServerOptions = {
+    port: intEnv('PORT', DEFAULT_PORT),
+    host: env.HOST || DEFAULT_HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL || null,
+    tokens: [...tokens.values()],
+    maxBytes,
+    publicListing,
+    testHooks,
+    faults: testHooks && env.ASN_SERVER_FAULTS ? validateFaults(JSON.parse(env.ASN_SERVER_FAULTS)) : undefined,
+  };
+  const server = await startServer(options);
+  const entries = [...tokens.values()];
+  console.log(`ASN evidence server listening on ${server.url}`);
+  console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots in ${server.screenshotsDir}`);
+  console.log(`  tokens: ${entries.length} monitor(s): ${describeTokens(entries)}; from ${sources.join(' + ')}`);
+  console.log(`  limits: ${maxBytes} bytes per upload; HTML list at ${server.url}/records${publicListing ? ' (public)' : ' (token or Basic auth)'}`);
+  if (testHooks) console.warn('  WARNING: test hooks enabled (POST /__test/faults). Never use this in production.');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(`shutdown error: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(`asn-evidence server failed to start: ${(e as Error)?.message ?? String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,285 @@
+/**
+ * Storage of received evidence. One small interface (`EvidenceStorage`), one SQL implementation
+ * (`SqlEvidenceStorage`) and two drivers sharing that SQL:
+ *  - PGlite (default): Postgres compiled to WASM, data in a local folder. Chosen because it is the
+ *    same SQL dialect and code path as real PostgreSQL, installs with npm alone and needs no
+ *    native build or running service.
+ *  - node-postgres `pg` when DATABASE_URL=postgres://... is set (production, CI).
+ *
+ * Idempotency rests on the primary key: `INSERT ... ON CONFLICT (id) DO NOTHING RETURNING`, so two
+ * concurrent identical uploads store exactly one row whatever the timing; the loser reads the
+ * winner's row and compares.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import type { Pool } from 'pg';
+
+export interface NewEvidence {
+  id: string;
+  receivedAt: string;
+  monitor: string;
+  sha256: string;
+  recordJson: string;
+  platform: string;
+  kind: string;
+  subjectName: string | null;
+  pageUrl: string;
+  capturedAt: string;
+  screenshotPath: string;
+  screenshotBytes: number;
+}
+
+export interface StoredEvidence extends NewEvidence {
+  seq: number;
+}
+
+export interface EvidenceSummary {
+  id: string;
+  receivedAt: string;
+  monitor: string;
+  platform: string;
+  kind: string;
+  subjectName: string | null;
+  sha256: string;
+  pageUrl: string;
+  capturedAt: string;
+}
+
+export type InsertResult = { inserted: true; row: StoredEvidence } | { inserted: false; existing: StoredEvidence };
+
+export interface EvidenceStorage {
+  readonly driver: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Inserts unless a row with the same id exists; then returns that row untouched. */
+  insert(row: NewEvidence): Promise<InsertResult>;
+  get(id: string): Promise<StoredEvidence | null>;
+  /** Newest first. */
+  list(limit: number): Promise<EvidenceSummary[]>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What both drivers provide. */
+export interface SqlDriver {
+  readonly name: 'pglite' | 'postgres';
+  query<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Runs fn inside BEGIN/COMMIT on one connection (ROLLBACK on throw). */
+  transaction<T>(fn: (query: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Ordered, append-only. Never edit a shipped migration: add a new one. */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'evidence table',
+    sql: `
+      CREATE TABLE evidence (
+        seq              bigint GENERATED ALWAYS AS IDENTITY,
+        id               text PRIMARY KEY,
+        received_at      timestamptz NOT NULL,
+        monitor          text NOT NULL,
+        sha256           text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        record_json      text NOT NULL,
+        platform         text NOT NULL,
+        kind             text NOT NULL,
+        subject_name     text,
+        page_url         text NOT NULL,
+        captured_at      timestamptz NOT NULL,
+        screenshot_path  text NOT NULL,
+        screenshot_bytes integer NOT NULL
+      );
+      CREATE UNIQUE INDEX evidence_seq_idx ON evidence (seq);
+      CREATE INDEX evidence_monitor_idx ON evidence (monitor, seq);
+    `,
+  },
+];
+
+/** record_json is text (canonical JSON), not jsonb: jsonb rejects \\u0000, page text may hold anything.
+ *  Query it with record_json::jsonb when needed. */
+const COLUMNS = `seq, id, received_at, monitor, sha256, record_json, platform, kind, subject_name,
+  page_url, captured_at, screenshot_path, screenshot_bytes`;
+
+interface Row {
+  seq: number | string | bigint;
+  id: string;
+  received_at: Date | string;
+  monitor: string;
+  sha256: string;
+  record_json: string;
+  platform: string;
+  kind: string;
+  subject_name: string | null;
+  page_url: string;
+  captured_at: Date | string;
+  screenshot_path: string;
+  screenshot_bytes: number;
+}
+
+const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
+
+function fromRow(r: Row): StoredEvidence {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    receivedAt: iso(r.received_at),
+    monitor: r.monitor,
+    sha256: r.sha256,
+    recordJson: r.record_json,
+    platform: r.platform,
+    kind: r.kind,
+    subjectName: r.subject_name,
+    pageUrl: r.page_url,
+    capturedAt: iso(r.captured_at),
+    screenshotPath: r.screenshot_path,
+    screenshotBytes: Number(r.screenshot_bytes),
+  };
+}
+
+/** Postgres text cannot hold NUL; summary columns are for display, the full record keeps escapes. */
+const noNul = (s: string): string => s.replace(/\u0000/g, '');
+
+export class SqlEvidenceStorage implements EvidenceStorage {
+  constructor(private readonly db: SqlDriver) {}
+
+  get driver(): 'pglite' | 'postgres' {
+    return this.db.name;
+  }
+
+  async migrate(): Promise<void> {
+    await this.db.transaction(async (q) => {
+      // Serialises concurrent starts against one PostgreSQL (several server processes).
+      await q('SELECT pg_advisory_xact_lock(727274001)');
+      await q(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const done = new Set(
+        (await q<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+      );
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await q(m.sql);
+        await q('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+    });
+  }
+
+  async insert(row: NewEvidence): Promise<InsertResult> {
+    const inserted = await this.db.query<Row>(
+      `INSERT INTO evidence (id, received_at, monitor, sha256, record_json, platform, kind, subject_name,
+         page_url, captured_at, screenshot_path, screenshot_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        row.id, row.receivedAt, noNul(row.monitor), row.sha256, noNul(row.recordJson), noNul(row.platform),
+        noNul(row.kind), row.subjectName === null ? null : noNul(row.subjectName), noNul(row.pageUrl),
+        row.capturedAt, row.screenshotPath, row.screenshotBytes,
+      ],
+    );
+    const first = inserted[0];
+    if (first) return { inserted: true, row: fromRow(first) };
+    // ON CONFLICT waited for the concurrent winner to commit, so its row is visible now.
+    const existing = await this.get(row.id);
+    if (!existing) throw new Error(`insert of ${row.id} conflicted but no row found`);
+    return { inserted: false, existing };
+  }
+
+  async get(id: string): Promise<StoredEvidence | null> {
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM evidence WHERE id = $1`, [id]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async list(limit: number): Promise<EvidenceSummary[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM evidence ORDER BY seq DESC LIMIT $1`,
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => {
+      const s = fromRow(r);
+      return {
+        id: s.id, receivedAt: s.receivedAt, monitor: s.monitor, platform: s.platform, kind: s.kind,
+        subjectName: s.subjectName, sha256: s.sha256, pageUrl: s.pageUrl, capturedAt: s.capturedAt,
+      };
+    });
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM evidence');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export async function pgliteDriver(dataDir: string): Promise<SqlDriver> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db: PGlite = await PGlite.create(dataDir);
+  return {
+    name: 'pglite',
+    async query<R>(sql: string, params?: unknown[]) {
+      // Multi-statement SQL (migrations) has no parameters: use exec.
+      if (!params || params.length === 0) {
+        const results = await db.exec(sql);
+        return (results[results.length - 1]?.rows ?? []) as R[];
+      }
+      return (await db.query<R>(sql, params)).rows;
+    },
+    async transaction<T>(fn: (q: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>) {
+      return db.transaction(async (tx) =>
+        fn(async <R>(sql: string, params?: unknown[]) => {
+          if (!params || params.length === 0) {
+            const results = await tx.exec(sql);
+            return (results[results.length - 1]?.rows ?? []) as R[];
+          }
+          return (await tx.query<R>(sql, params)).rows;
+        }),
+      );
+    },
+    close: () => db.close(),
+  };
+}
+
+export async function postgresDriver(connectionString: string): Promise<SqlDriver> {
+  const pg = await import('pg');
+  const PoolCtor = (pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool) as typeof Pool;
+  const pool = new PoolCtor({ connectionString, max: 10 });
+  // An idle client's error (server restart) must not crash the process.
+  pool.on('error', () => {});
+  // Fail fast on a wrong URL / unreachable server.
+  await pool.query('SELECT 1');
+  return {
+    name: 'postgres',
+    async query<R>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params)).rows as R[];
+    },
+    async transaction<T>(fn: (q: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[]);
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Opens and migrates storage: PostgreSQL when databaseUrl is given, else PGlite in dbDir. */
+export async function openStorage(opts: { databaseUrl?: string | null; dbDir: string }): Promise<EvidenceStorage> {
+  const driver = opts.databaseUrl ? await postgresDriver(opts.databaseUrl) : await pgliteDriver(opts.dbDir);
+  const storage = new SqlEvidenceStorage(driver);
+  try {
+    await storage.migrate();
+  } catch (e) {
+    await storage.close().catch(() => {});
+    throw e;
+  }
+  return storage;
+}

@@ -1,0 +1,108 @@
+/** Shared by server tests and tests/unit/sync: a valid evidence record and PNG bytes. */
+import { createHash, randomUUID } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import type { EvidenceRecord } from '../../lib/record/schema';
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/** A real (decodable) RGB PNG; `seed` changes the pixel colour so bytes/sha differ. */
+export function makePng(width = 4, height = 3, seed = 0): Uint8Array<ArrayBuffer> {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 3 + 1)] = 0;
+    for (let x = 0; x < width * 3; x++) raw[y * (width * 3 + 1) + 1 + x] = (x * 37 + y * 11 + seed) & 0xff;
+  }
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export function makeRecord(png: Uint8Array, over: Partial<EvidenceRecord> = {}): EvidenceRecord {
+  const id = over.id ?? randomUUID();
+  return {
+    id,
+    schemaVersion: 1,
+    capturedAt: '2024-09-13T02:15:04.123Z',
+    timezone: 'Asia/Jakarta',
+    platform: 'facebook',
+    kind: 'comment',
+    page: { url: 'https://www.facebook.com/permalink.php?story_fbid=pfbid0abc&id=1000', title: 'Facebook' },
+    post: {
+      id: 'pfbid0abc', url: 'https://www.facebook.com/permalink.php?story_fbid=pfbid0abc&id=1000',
+      authorName: 'Tim Kampanye', authorUrl: 'https://www.facebook.com/timkampanye', text: 'Ayo coblos nomor 2',
+      postedAt: null, postedAtLabel: '2 j', mediaType: 'photo',
+    },
+    comment: {
+      id: '1234', url: null, parentId: null, authorName: 'Budi Santoso', authorUrl: 'https://www.facebook.com/budi',
+      text: 'Siap menangkan!', postedAt: null, postedAtLabel: 'Kemarin pukul 15.14',
+    },
+    reaction: null,
+    subject: {
+      name: 'Budi Santoso', accountUrl: 'https://www.facebook.com/budi', handle: null, nip: '198503142010011002',
+      agency: 'Dinas Pendidikan', position: 'Guru', rank: 'III/b', employmentType: 'PNS',
+    },
+    violation: { types: ['comment'], gestures: [], candidate: 'Paslon 2', election: 'Pilkada 2024', notes: null },
+    screenshot: {
+      file: `evidence/${id}/screenshot.png`, sha256: sha256Hex(png), mime: 'image/png', width: 4, height: 3,
+      devicePixelRatio: 1, region: null,
+    },
+    monitor: { name: 'Pengawas A', nip: null, unit: 'Diskominfo' },
+    fieldSources: { 'comment.authorName': 'dom', 'post.id': 'url' },
+    client: { extensionVersion: '0.1.0', browser: 'chrome' },
+    ...over,
+  };
+}
+
+export interface UploadOpts {
+  token?: string | null;
+  idempotencyKey?: string | null;
+  recordText?: string;
+  png?: Uint8Array<ArrayBuffer>;
+  extraHeaders?: Record<string, string>;
+}
+
+/** POSTs one record the way the extension does (fetch + FormData). */
+export async function postEvidence(baseUrl: string, record: EvidenceRecord, png: Uint8Array<ArrayBuffer>, opts: UploadOpts = {}): Promise<Response> {
+  const form = new FormData();
+  form.append('record', new Blob([opts.recordText ?? JSON.stringify(record)], { type: 'application/json' }), 'record.json');
+  form.append('screenshot', new Blob([opts.png ?? png], { type: 'image/png' }), 'screenshot.png');
+  const headers: Record<string, string> = { ...opts.extraHeaders };
+  if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? 'token-alpha-123'}`;
+  if (opts.idempotencyKey !== null) headers['Idempotency-Key'] = opts.idempotencyKey ?? record.id;
+  return fetch(`${baseUrl}/v1/evidence`, { method: 'POST', headers, body: form });
+}
+
+export const TEST_TOKENS = [
+  { monitor: 'alpha', token: 'token-alpha-123' },
+  { monitor: 'beta', token: 'token-beta-4567' },
+  { monitor: 'gone', token: 'token-gone-8901', enabled: false },
+  { monitor: 'reader', token: 'token-reader-22', scopes: ['list' as const] },
+];

@@ -1,0 +1,171 @@
+/**
+ * The storage contract, run against embedded PGlite always and against real PostgreSQL when
+ * TEST_DATABASE_URL=postgres://... is set (each run in its own throw-away schema).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../app';
+import { openStorage, type EvidenceStorage, type NewEvidence } from '../storage';
+import { makePng, makeRecord, postEvidence, TEST_TOKENS } from './helpers';
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+
+function row(over: Partial<NewEvidence> = {}): NewEvidence {
+  const id = over.id ?? crypto.randomUUID();
+  return {
+    id, receivedAt: new Date().toISOString(), monitor: 'alpha', sha256: 'a'.repeat(64), recordJson: `{"id":"${id}"}`,
+    platform: 'facebook', kind: 'comment', subjectName: 'Budi', pageUrl: 'https://www.facebook.com/x',
+    capturedAt: '2024-09-13T02:15:04.123Z', screenshotPath: `${id}/${'a'.repeat(64)}.png`, screenshotBytes: 10,
+    ...over,
+  };
+}
+
+interface Backend {
+  name: string;
+  open(): Promise<EvidenceStorage>;
+  databaseUrl?: string;
+  cleanup(): Promise<void>;
+}
+
+function storageSuite(makeBackend: () => Promise<Backend>) {
+  let backend: Backend;
+  let storage: EvidenceStorage;
+  beforeAll(async () => {
+    backend = await makeBackend();
+    storage = await backend.open();
+  }, 60_000);
+  afterAll(async () => {
+    await storage?.close();
+    await backend?.cleanup();
+  });
+
+  it('migrations are idempotent; data survives close and reopen', async () => {
+    await storage.migrate();
+    const r = row();
+    await storage.insert(r);
+    // PGlite: one open instance per data folder, so close before reopening.
+    await storage.close();
+    storage = await backend.open();
+    expect((await storage.get(r.id))?.id).toBe(r.id);
+  }, 60_000);
+
+  it('insert, get, conflict returns the existing row untouched', async () => {
+    const r = row({ subjectName: null });
+    const first = await storage.insert(r);
+    expect(first.inserted).toBe(true);
+    if (!first.inserted) return;
+    expect(first.row).toMatchObject({ ...r });
+    expect(first.row.receivedAt).toBe(r.receivedAt);
+    const second = await storage.insert({ ...r, receivedAt: new Date(Date.now() + 5000).toISOString(), sha256: 'b'.repeat(64) });
+    expect(second.inserted).toBe(false);
+    if (second.inserted) return;
+    expect(second.existing.sha256).toBe(r.sha256);
+    expect(second.existing.receivedAt).toBe(r.receivedAt);
+    expect(await storage.get(r.id)).toEqual(first.row);
+    expect(await storage.get('no-such-id')).toBeNull();
+  });
+
+  it('keeps the id exactly as sent (no uuid case folding)', async () => {
+    const id = crypto.randomUUID().toUpperCase();
+    await storage.insert(row({ id }));
+    expect((await storage.get(id))?.id).toBe(id);
+  });
+
+  it('concurrent inserts of one id: exactly one wins', async () => {
+    const id = crypto.randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => storage.insert(row({ id, monitor: `m${i}` }))),
+    );
+    expect(results.filter((r) => r.inserted)).toHaveLength(1);
+    const winner = results.find((r) => r.inserted);
+    const monitors = new Set(results.map((r) => (r.inserted ? r.row.monitor : r.existing.monitor)));
+    expect(monitors.size).toBe(1);
+    expect(winner).toBeDefined();
+  });
+
+  it('lists newest first with a limit, and counts', async () => {
+    const a = row();
+    const b = row();
+    await storage.insert(a);
+    await storage.insert(b);
+    const list = await storage.list(2);
+    expect(list.map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(Object.keys(list[0]!).sort()).toEqual(
+      ['capturedAt', 'id', 'kind', 'monitor', 'pageUrl', 'platform', 'receivedAt', 'sha256', 'subjectName'].sort(),
+    );
+    expect(await storage.count()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('survives NUL characters in page-derived text', async () => {
+    const r = row({ subjectName: 'Bu\u0000di', recordJson: '{"x":"\\u0000"}' });
+    expect((await storage.insert(r)).inserted).toBe(true);
+    const got = await storage.get(r.id);
+    expect(got?.subjectName).toBe('Budi');
+    expect(got?.recordJson).toBe('{"x":"\\u0000"}');
+  });
+
+  it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), `asn-${backend.name}-e2e-`));
+    const srv = await startServer({
+      port: 0, dataDir: dir, tokens: TEST_TOKENS, log: false, databaseUrl: backend.databaseUrl ?? null,
+    });
+    try {
+      const png = makePng(5, 5, 7);
+      const rec = makeRecord(png);
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => postEvidence(srv.url, rec, png)))).map((r) => r.status);
+      expect(statuses.sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+      expect((await postEvidence(srv.url, { ...rec, kind: 'post' }, png)).status).toBe(409);
+      expect((await srv.storage.get(rec.id))?.monitor).toBe('alpha');
+    } finally {
+      await srv.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+}
+
+describe('storage: PGlite (embedded)', () => {
+  storageSuite(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'asn-pglite-'));
+    return {
+      name: 'pglite',
+      open: () => openStorage({ dbDir: dir }),
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  });
+});
+
+if (!PG_URL) {
+  console.warn('[storage.test] SKIPPING PostgreSQL storage tests: set TEST_DATABASE_URL=postgres://user:pass@host/db to run them.');
+}
+
+describe.skipIf(!PG_URL)('storage: PostgreSQL (TEST_DATABASE_URL)', () => {
+  storageSuite(async () => {
+    const schema = `asn_test_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    return {
+      name: 'postgres',
+      databaseUrl: url.toString(),
+      open: () => openStorage({ databaseUrl: url.toString(), dbDir: '/nonexistent' }),
+      async cleanup() {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA ${schema} CASCADE`);
+        await c.end();
+      },
+    };
+  });
+});
+
+if (!PG_URL) {
+  describe('storage: PostgreSQL', () => {
+    it.skip('skipped: set TEST_DATABASE_URL=postgres://user:pass@host/db to run the PostgreSQL storage tests', () => {});
+  });
+}

@@ -1,0 +1,83 @@
+/** uploadEvidence against the real reference server (server/app.ts) on an ephemeral port. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../../server/app';
+import { makePng, makeRecord, TEST_TOKENS } from '../../../server/test/helpers';
+import { checkHealth, uploadEvidence } from '../../../lib/sync/protocol';
+import { initialSyncState, markSending, onUploadOutcome } from '../../../lib/sync/queue';
+
+let srv: RunningServer;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'asn-sync-e2e-'));
+  srv = await startServer({ port: 0, dataDir: dir, tokens: TEST_TOKENS, testHooks: true, log: false });
+}, 60_000);
+
+afterAll(async () => {
+  await srv?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const png = makePng(6, 4, 3);
+const screenshot = new Blob([png], { type: 'image/png' });
+const base = () => ({ baseUrl: `${srv.url}/`, token: 'token-alpha-123', screenshot });
+
+describe('uploadEvidence x reference server', () => {
+  it('checkHealth reports the server', async () => {
+    expect(await checkHealth(`${srv.url}/`)).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('a lost reply (garbage JSON, 500 after store) is retried; the retry gets 200 and the queue ends synced', async () => {
+    const record = makeRecord(png);
+    srv.setFaults([{ type: 'garbageJson' }, { type: 'status', status: 500, afterStore: true }]);
+    let state = markSending(initialSyncState(), Date.now());
+    const first = await uploadEvidence({ ...base(), record });
+    expect(first).toMatchObject({ kind: 'retry', status: 201 });
+    state = onUploadOutcome(state, first, Date.now(), () => 0);
+    expect(state).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'retry', status: 500 });
+
+    const third = await uploadEvidence({ ...base(), record });
+    expect(third.kind).toBe('stored');
+    if (third.kind !== 'stored') return;
+    expect(third.status).toBe(200); // stored by the first attempt
+    expect(third.receipt.sha256).toBe(record.screenshot.sha256);
+    state = onUploadOutcome(markSending(state, Date.now()), third, Date.now(), () => 0);
+    expect(state).toMatchObject({ status: 'synced', attempts: 2, receipt: third.receipt });
+    expect(await uploadEvidence({ ...base(), record })).toEqual(third);
+
+    srv.setFaults([{ type: 'wrongSha256' }]);
+    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'retry', status: 200 });
+  });
+
+  it('201 for a new record, 409 for changed content, 422 for a sha mismatch', async () => {
+    const record = makeRecord(png);
+    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'stored', status: 201 });
+    expect(await uploadEvidence({ ...base(), record: { ...record, kind: 'post' } })).toMatchObject({ kind: 'rejected', status: 409 });
+    const mismatch = await uploadEvidence({
+      ...base(), record: makeRecord(png), screenshot: new Blob([makePng(6, 4, 4)], { type: 'image/png' }),
+    });
+    expect(mismatch).toMatchObject({ kind: 'rejected', status: 422 });
+    expect((mismatch as { message: string }).message).toMatch(/sha256 mismatch/);
+  });
+
+  it('unknown token -> auth 401, disabled token -> auth 403', async () => {
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png), token: 'token-wrong-000' })).toEqual({
+      kind: 'auth', status: 401, message: 'HTTP 401: unknown token',
+    });
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png), token: 'token-gone-8901' })).toMatchObject({ kind: 'auth', status: 403 });
+  });
+
+  it('429 with Retry-After and a hanging server are retries', async () => {
+    srv.setFaults([{ type: 'status', status: 429, retryAfter: '3' }]);
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png) })).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 3000 });
+    srv.setFaults([{ type: 'hang' }]);
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png), timeoutMs: 300 })).toEqual({
+      kind: 'retry', status: null, message: 'No answer within 300 ms',
+    });
+    srv.setFaults([]);
+  });
+});
