@@ -2,7 +2,8 @@ import { browser } from 'wxt/browser';
 import { flagTab } from '../lib/background/flag';
 import { handleMessage } from '../lib/background/handlers';
 import { refreshBadge } from '../lib/background/badge';
-import { getSettings, settingsItem } from '../lib/settings';
+import { backendItem, getSettings, settingsItem } from '../lib/settings';
+import { recoverQueue, requestSync, resetPause, SYNC_ALARM } from '../lib/background/sync';
 import { t } from '../lib/i18n/messages';
 
 const MENU_ID = 'flag-evidence';
@@ -18,6 +19,16 @@ export default defineBackground(() => {
     if (command === 'flag-evidence') void flagTab(tab, { mode: 'hovered' });
   });
   browser.runtime.onMessage.addListener((msg, sender) => handleMessage(msg, sender) as Promise<unknown> | undefined);
+  // Sync: alarms (re-armed on every run), coming back online, browser start, settings changes.
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void requestSync();
+  });
+  browser.runtime.onStartup.addListener(() => void requestSync());
+  globalThis.addEventListener?.('online', () => void requestSync());
+  backendItem.watch(() => void resetPause().then(() => requestSync()));
+  // Every worker start: records a killed worker left "sending" go back to the queue, then sync.
+  void recoverQueue().then(() => requestSync());
+
   // The context-menu title follows the monitor's language choice.
   settingsItem.watch(() => void setupMenu());
   void refreshBadge();

@@ -6,6 +6,7 @@
 import type { Box } from './record/schema';
 import type { Extraction } from './platforms/types';
 import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
+import type { SyncStatus } from './background/sync-status';
 
 export type SerializableExtraction = Omit<Extraction, 'element'>;
 
@@ -47,11 +48,16 @@ export type ToBackground =
   | { type: 'flag-active-tab' }
   | { type: 'get-status' }
   | { type: 'get-evidence'; id: string }
-  | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean };
+  | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean }
+  | { type: 'sync-now' }
+  | { type: 'retry-failed'; ids?: string[] };
 
 export interface StatusSummary {
   counts: Record<EvidenceStatus, number>;
   waiting: number;
+  sync: SyncStatus;
+  /** Records the server refused, with its reason, so the monitor can fix and retry. */
+  failed: Array<{ id: string; message: string; status: number | null; subjectName: string | null }>;
   recent: Array<Pick<StoredEvidence, 'id' | 'status'> & {
     capturedAt: string; platform: string; kind: string; subjectName: string | null; title: string;
   }>;

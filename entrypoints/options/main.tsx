@@ -5,6 +5,7 @@ import '../../assets/ui.css';
 import { useT } from '../../components/i18n';
 import { isLang } from '../../lib/i18n/messages';
 import { DEFAULT_SETTINGS, settingsItem, type Settings } from '../../lib/settings';
+import { BackendSection } from './backend';
 
 /** Capturing from the in-page button has no toolbar gesture, so it needs site access, asked for here. */
 const CAPTURE_ORIGINS = { origins: ['<all_urls>'] };
@@ -70,6 +71,7 @@ function Options() {
         <p><button class="primary" type="submit" id="save">{t('save').split(' ')[0]}</button></p>
         {msg && <p class={`msg ${msg.kind}`} role="status" id="options-msg">{msg.text}</p>}
       </form>
+      <BackendSection t={t} />
     </main>
   );
 }

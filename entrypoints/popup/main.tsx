@@ -50,6 +50,24 @@ function Popup() {
         <>
           <StatusCounts counts={status.counts} t={t} />
           <p class="muted" id="waiting">{t('waitingToSync', { n: status.waiting })}</p>
+          {status.sync.message && (
+            <p class={`msg ${status.sync.state === 'paused' ? 'error' : status.sync.state === 'ok' ? 'ok' : 'info'}`}
+              id="sync-status" data-state={status.sync.state}>{status.sync.message}</p>
+          )}
+          <button id="sync-now" onClick={() => void send({ type: 'sync-now' }).then(load)}>{t('syncNow')}</button>
+          {status.failed.length > 0 && (
+            <div id="failed">
+              <h2>{t('status_failed')}</h2>
+              <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                {status.failed.map((f) => (
+                  <li key={f.id} class="msg error" data-id={f.id}>
+                    <strong>{f.subjectName ?? '—'}</strong>: {t('failedReason', { reason: f.message })}
+                  </li>
+                ))}
+              </ul>
+              <button id="retry-failed" onClick={() => void send({ type: 'retry-failed' }).then(load)}>{t('retry')}</button>
+            </div>
+          )}
           <h2>{t('recent')}</h2>
           {status.recent.length === 0 && <p class="muted">{t('noRecords')}</p>}
           <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>

@@ -15,6 +15,8 @@ import { refreshBadge, waitingCount } from './badge';
 import { flagTab } from './flag';
 import { fromContentSchema, fromPagesSchema } from './message-schema';
 import { targetTabForPopup } from './tabs';
+import { requestSync, retryRecords } from './sync';
+import { syncStatusItem } from './sync-status';
 
 export type Sender = Browser.runtime.MessageSender;
 
@@ -58,18 +60,38 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
         return statusSummary();
       case 'get-evidence':
         return evidenceView(m.id);
-      case 'save-evidence':
-        return saveEvidence(m.id, m.patch, m.finalize);
+      case 'save-evidence': {
+        const res = await saveEvidence(m.id, m.patch, m.finalize);
+        if (res.ok && res.status === 'queued') void requestSync();
+        return res;
+      }
+      case 'sync-now':
+        return requestSync();
+      case 'retry-failed': {
+        const n = await retryRecords(m.ids);
+        await refreshBadge();
+        void requestSync();
+        return { ok: true, retried: n };
+      }
     }
   }
   return undefined; // not for us: never answer strangers
 }
 
 export async function statusSummary(): Promise<StatusSummary> {
-  const [counts, recent] = await Promise.all([countByStatus(), listEvidence({ limit: 8 })]);
+  const [counts, recent, failed, sync] = await Promise.all([
+    countByStatus(), listEvidence({ limit: 8 }), listEvidence({ status: 'failed', limit: 50 }), syncStatusItem.getValue(),
+  ]);
   return {
     counts,
     waiting: waitingCount(counts),
+    sync,
+    failed: failed.map((e) => ({
+      id: e.id,
+      message: e.sync.lastError?.message ?? '',
+      status: e.sync.lastError?.status ?? null,
+      subjectName: e.record.subject.name,
+    })),
     recent: recent.map((e) => ({
       id: e.id,
       status: e.status,

@@ -39,4 +39,6 @@ export const fromPagesSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('get-status') }),
   z.object({ type: z.literal('get-evidence'), id }),
   z.object({ type: z.literal('save-evidence'), id, patch: patchSchema, finalize: z.boolean() }),
+  z.object({ type: z.literal('sync-now') }),
+  z.object({ type: z.literal('retry-failed'), ids: z.array(id).max(10_000).optional() }),
 ]);

@@ -214,3 +214,42 @@ export async function shimNames(target: Page | Worker): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Flag the element under `selector` with the in-page button, then save the form as it is
+ * (record becomes "queued"). Returns the new record id.
+ */
+export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
+  const seen = new Set(context.pages());
+  await page.bringToFront();
+  await page.mouse.move(0, 0);
+  await page.hover(selector, { position: { x: 40, y: 30 } });
+  const button = page.locator('asn-evidence-overlay button');
+  await button.waitFor({ state: 'visible', timeout: 5000 });
+  await button.click();
+  const end = Date.now() + 20_000;
+  let review: Page | undefined;
+  while (!review && Date.now() < end) {
+    review = context.pages().find((p) => !seen.has(p) && /\/review\.html\?id=/.test(p.url()));
+    if (!review) await sleep(100);
+  }
+  if (!review) throw new Error('the review form did not open');
+  await review.waitForSelector('#save');
+  await review.click('#save');
+  await review.waitForSelector('#save-ok', { timeout: 10_000 });
+  const id = new URL(review.url()).searchParams.get('id')!;
+  await review.close();
+  return id;
+}
+
+/** Poll until `fn` returns a truthy value. */
+export async function until<T>(fn: () => Promise<T>, what: string, timeout = 30_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeout;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}

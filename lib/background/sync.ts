@@ -1,0 +1,226 @@
+/**
+ * The background side of sync: walks the durable queue in IndexedDB, uploads one record at a time
+ * through lib/sync/protocol, and moves each record with the pure state machine in lib/sync/queue.
+ * Driven by alarms (re-created at every worker start), the `online` event, browser start-up, a
+ * newly saved record and the popup's "Sync now". Single-flight: one run at a time per worker.
+ * The token is read from storage for each run and never logged or put in a message.
+ */
+import { browser } from 'wxt/browser';
+import {
+  deleteEvidence, getBlob, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
+} from '../db/evidence-db';
+import { t, type Lang } from '../i18n/messages';
+import { backendItem, getSettings } from '../settings';
+import { uploadEvidence, type FetchLike, type UploadOutcome } from '../sync/protocol';
+import {
+  isDue, markSending, nextDueAt, onUploadOutcome, recoverInterrupted, retryFailed, type SyncState,
+} from '../sync/queue';
+import { refreshBadge } from './badge';
+import { syncStatusItem, type SyncStatus } from './sync-status';
+
+export const SYNC_ALARM = 'asn-sync';
+/** Chrome does not fire alarms sooner than 30 s; shorter waits use a timer as well. */
+const MIN_ALARM_MS = 30_000;
+
+type SyncableStatus = SyncState['status'];
+
+export function toSyncState(ev: StoredEvidence): SyncState | null {
+  if (ev.status === 'draft') return null;
+  return { ...ev.sync, status: ev.status as SyncableStatus, paused: !!ev.sync.paused };
+}
+
+function fromSyncState(s: SyncState): { status: StoredEvidence['status']; sync: SyncInfo } {
+  const { status, ...rest } = s;
+  return { status, sync: rest };
+}
+
+let running: Promise<SyncRunResult> | null = null;
+let rerun = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+export interface SyncRunResult { uploaded: number; failed: number; remaining: number; status: SyncStatus }
+
+export interface SyncDeps {
+  fetchImpl?: FetchLike;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Start a run, or ask the current one to go round again when it finishes. */
+export function requestSync(deps: SyncDeps = {}): Promise<SyncRunResult> {
+  if (running) {
+    rerun = true;
+    return running;
+  }
+  running = (async () => {
+    let result: SyncRunResult;
+    do {
+      rerun = false;
+      result = await runOnce(deps);
+    } while (rerun && result.status.state === 'ok');
+    return result;
+  })().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+/** At worker start: records left "sending" by a killed worker go back to the queue. */
+export async function recoverQueue(): Promise<number> {
+  const sending = await listEvidence({ status: 'sending' });
+  for (const ev of sending) {
+    await updateEvidence(ev.id, (cur) => {
+      const s = toSyncState(cur);
+      if (!s || s.status !== 'sending') return null;
+      return { ...cur, ...fromSyncState(recoverInterrupted(s)), updatedAt: new Date().toISOString() };
+    });
+  }
+  return sending.length;
+}
+
+async function setStatus(lang: Lang, status: Omit<SyncStatus, 'at'>): Promise<SyncStatus> {
+  const s: SyncStatus = { ...status, at: new Date().toISOString() };
+  await syncStatusItem.setValue(s);
+  void lang;
+  return s;
+}
+
+async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
+  const now = deps.now ?? Date.now;
+  const { language: lang, monitor } = await getSettings();
+  const backend = await backendItem.getValue();
+  if (!backend.baseUrl.trim()) {
+    const status = await setStatus(lang, { state: 'unconfigured', message: t(lang, 'sync_unconfigured') });
+    return { uploaded: 0, failed: 0, remaining: await countWaiting(), status };
+  }
+  await applyRetention(backend.retentionDays, now());
+  const prior = await syncStatusItem.getValue();
+  if (prior.state === 'paused') {
+    // Paused by the server refusing the token: wait for the monitor to change settings.
+    return { uploaded: 0, failed: 0, remaining: await countWaiting(), status: prior };
+  }
+
+  let uploaded = 0;
+  let failed = 0;
+  let status = await setStatus(lang, { state: 'syncing', message: t(lang, 'sync_running') });
+  const queue = (await listEvidence({ status: 'queued' }))
+    .sort((a, b) => a.record.capturedAt.localeCompare(b.record.capturedAt));
+
+  for (const ev of queue) {
+    const state = toSyncState(ev);
+    if (!state || !isDue(state, now())) continue;
+    const blob = await getBlob(ev.id, 'screenshot');
+    if (!blob) {
+      await applyOutcome(ev.id, { kind: 'rejected', status: 0, message: t(lang, 'sync_noScreenshot') }, deps, monitor.name);
+      failed++;
+      continue;
+    }
+    // queued -> sending, durably, before the request: a killed worker leaves a trace to recover.
+    const claimed = await updateEvidence(ev.id, (cur) => {
+      const s = toSyncState(cur);
+      if (!s) return null;
+      const next = markSending(s, now());
+      return next === s ? null : { ...cur, ...fromSyncState(next), updatedAt: new Date(now()).toISOString() };
+    });
+    if (!claimed || claimed.status !== 'sending') continue;
+    await refreshBadge();
+
+    const outcome = await uploadEvidence({
+      baseUrl: backend.baseUrl, token: backend.token, record: claimed.record, screenshot: blob, fetchImpl: deps.fetchImpl,
+    });
+    await applyOutcome(ev.id, outcome, deps, monitor.name);
+    if (outcome.kind === 'stored') uploaded++;
+    else if (outcome.kind === 'rejected') failed++;
+    else if (outcome.kind === 'auth') {
+      status = await setStatus(lang, { state: 'paused', message: t(lang, 'sync_paused', { reason: outcome.message }), httpStatus: outcome.status });
+      break;
+    } else {
+      // Network down or server trouble: stop this run; backoff decides when to come back.
+      status = await setStatus(lang, { state: 'retrying', message: t(lang, 'sync_retrying', { reason: outcome.message }), httpStatus: outcome.status });
+      break;
+    }
+  }
+  if (status.state === 'syncing') status = await setStatus(lang, { state: 'ok', message: t(lang, 'sync_ok') });
+  await refreshBadge();
+  await scheduleNext(now());
+  return { uploaded, failed, remaining: await countWaiting(), status };
+}
+
+async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, actor: string): Promise<void> {
+  const now = (deps.now ?? Date.now)();
+  await updateEvidence(id, (cur) => {
+    const s = toSyncState(cur);
+    if (!s) return null;
+    let next = onUploadOutcome(s, outcome, now, deps.random ?? Math.random);
+    // A refused token pauses sync as a whole (see runOnce); the record just waits in the queue.
+    if (outcome.kind === 'auth') next = { ...next, paused: false, nextAttemptAt: null };
+    const custody = [...cur.custody];
+    if (outcome.kind === 'stored') {
+      custody.push({ at: new Date(now).toISOString(), action: 'sync', actor: actor || null, details: { ...outcome.receipt, httpStatus: outcome.status } });
+    }
+    return { ...cur, ...fromSyncState(next), custody, updatedAt: new Date(now).toISOString() };
+  });
+}
+
+async function countWaiting(): Promise<number> {
+  const [q, s, f] = await Promise.all([
+    listEvidence({ status: 'queued' }), listEvidence({ status: 'sending' }), listEvidence({ status: 'failed' }),
+  ]);
+  return q.length + s.length + f.length;
+}
+
+/** Arm the alarm (survives the worker) and, for short waits, a timer (alarms fire >= 30 s). */
+export async function scheduleNext(now: number): Promise<void> {
+  clearTimeout(timer);
+  const states = (await listEvidence({ status: 'queued' })).map(toSyncState).filter((s): s is SyncState => !!s);
+  const due = nextDueAt(states, now);
+  if (due === null) {
+    await browser.alarms.clear(SYNC_ALARM);
+    return;
+  }
+  const wait = Math.max(0, due - now);
+  await browser.alarms.create(SYNC_ALARM, { when: now + Math.max(wait, MIN_ALARM_MS), periodInMinutes: 5 });
+  if (wait < MIN_ALARM_MS) timer = setTimeout(() => void requestSync(), wait);
+}
+
+/** The monitor fixed something: failed records (or one) go back to the queue, pause lifted. */
+export async function retryRecords(ids?: string[]): Promise<number> {
+  const targets = ids ?? (await listEvidence({ status: 'failed' })).map((e) => e.id);
+  let n = 0;
+  for (const id of targets) {
+    const res = await updateEvidence(id, (cur) => {
+      const s = toSyncState(cur);
+      if (!s) return null;
+      const next = retryFailed(s);
+      if (next === s) return null;
+      n++;
+      return { ...cur, ...fromSyncState(next), updatedAt: new Date().toISOString() };
+    });
+    void res;
+  }
+  return n;
+}
+
+/** Called when backend settings change: lift a token pause so the next run tries again. */
+export async function resetPause(): Promise<void> {
+  const s = await syncStatusItem.getValue();
+  if (s.state === 'paused' || s.state === 'unconfigured') {
+    await syncStatusItem.setValue({ state: 'idle', message: '', at: new Date().toISOString() });
+  }
+}
+
+/** Delete synced records older than `days` (0 = keep forever). */
+export async function applyRetention(days: number, now: number): Promise<number> {
+  if (!days || days <= 0) return 0;
+  const cutoff = now - days * 86_400_000;
+  const synced = await listEvidence({ status: 'synced' });
+  let n = 0;
+  for (const ev of synced) {
+    const at = Date.parse(ev.sync.receipt?.receivedAt ?? ev.updatedAt);
+    if (at < cutoff) {
+      await deleteEvidence(ev.id);
+      n++;
+    }
+  }
+  return n;
+}
