@@ -128,6 +128,9 @@ async function captureAndStore(
     // No real screenshot allowed (in-page button without site access): re-render the element.
     return rasteriseAndStore(tabId, prep, capturedAt, lang, monitor, tab);
   }
+  // Hash the original capture while the crop is being made.
+  const fullShaPromise = sha256Hex(full);
+  fullShaPromise.catch(() => undefined);
   const fullSize = await pngSize(full);
   if (!vp.width || !vp.height) {
     vp.width = fullSize.width / (prep.devicePixelRatio || 1);
@@ -177,7 +180,10 @@ async function captureAndStore(
     }
   }
 
-  const [cropSha, fullSha] = await Promise.all([sha256Hex(crop), crop === full ? null : sha256Hex(full)]);
+  const [cropSha, fullSha] = await Promise.all([
+    crop === full ? fullShaPromise : sha256Hex(crop),
+    crop === full ? null : fullShaPromise,
+  ]);
   return storeCapture(prep, tab, capturedAt, monitor, {
     crop, full: crop === full ? null : full, cropSha, fullSha, cropSize, fullSize, region, truncated,
     devicePixelRatio: Math.round((fullSize.width / vp.width) * 1000) / 1000 || prep.devicePixelRatio,

@@ -23,10 +23,14 @@ export interface AgentOptions {
 }
 
 const nextFrame = (win: Window) => new Promise<void>((r) => win.requestAnimationFrame(() => r()));
-async function settle(win: Window): Promise<void> {
+/**
+ * Wait until what the page shows has been painted: two frames, plus a moment after a scroll for
+ * lazy content and sticky headers to settle.
+ */
+async function settle(win: Window, scrolled = true): Promise<void> {
   await nextFrame(win);
   await nextFrame(win);
-  await new Promise((r) => setTimeout(r, 60));
+  if (scrolled) await new Promise((r) => setTimeout(r, 60));
 }
 
 export function startAgent(opts: AgentOptions): void {
@@ -166,16 +170,19 @@ export function startAgent(opts: AgentOptions): void {
     captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
 
     const el = extraction.element;
+    let scrolled = false;
     if (el) {
       const r0 = el.getBoundingClientRect();
       const vh = win.innerHeight;
       if (r0.height <= vh && (r0.top < 0 || r0.bottom > vh)) {
         el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+        scrolled = true;
       } else if (r0.height > vh && (r0.top < 0 || r0.top > vh * 0.5)) {
         el.scrollIntoView({ block: 'start', inline: 'nearest', behavior: 'instant' });
+        scrolled = true;
       }
     }
-    await settle(win);
+    await settle(win, scrolled);
     const { element, ...rest } = extraction;
     // Left for the on-demand fallback rasteriser, which runs in this same isolated world.
     (win as unknown as { __asnEvidenceTarget?: Element | null }).__asnEvidenceTarget = element;

@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: every benchmark of the project, each a ratio to a baseline measured in the
+ * same run (never an absolute time asserted in a test), printed as one table.
+ *   - content-script bytes (gzip) against the 30 KB budget
+ *   - capture latency: flag -> durable record vs a bare captureVisibleTab (Chromium), p50/p95
+ *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
+ *   - export: 1,000 records x 300 KB through writeBundle vs a bare fflate zip (Node)
+ * Needs `npm run build` and `npm run build:e2e` first (the npm script does both).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { runCaptureBench } from './capture';
+import { runSyncBench } from './sync';
+// @ts-expect-error plain ESM module without types
+import { runExportBench } from './export.mjs';
+
+const quick = process.argv.includes('--quick');
+const rows: Array<[string, string, string, string]> = [];
+const log = (s: string) => console.error(`  ${s}`);
+
+for (const file of ['.output/chrome-mv3/content-scripts/content.js', '.output/firefox-mv2/content-scripts/content.js']) {
+  if (!existsSync(file)) continue;
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  rows.push([`content script ${file.split('/')[1]}`, `${(gz / 1024).toFixed(1)} KB gzip`, '30 KB budget', `${(gz / 30720).toFixed(2)}x of budget ${gz <= 30720 ? 'ok' : 'OVER'}`]);
+}
+
+console.error('capture latency (Chromium)…');
+const cap = await runCaptureBench({ samples: quick ? 8 : 20, log });
+rows.push(['capture: flag -> durable record', `p50 ${cap.flagP50.toFixed(0)} ms, p95 ${cap.flagP95.toFixed(0)} ms`, `bare captureVisibleTab p50 ${cap.bareP50.toFixed(0)} / p95 ${cap.bareP95.toFixed(0)} ms`, `p95 ratio ${cap.ratioP95.toFixed(2)} (target <= 1.5) ${cap.ratioP95 <= 1.5 ? 'ok' : 'MISS'}`]);
+
+console.error('sync (Chromium + reference backend)…');
+const sync = await runSyncBench({ records: quick ? 100 : 500, kb: 300, log });
+rows.push([`sync ${sync.records} x ${sync.kb} KB`, `${(sync.extensionMs / 1000).toFixed(1)} s (${sync.overheadPerRecordMs.toFixed(1)} ms/record overhead)`, `plain fetch loop ${(sync.baselineMs / 1000).toFixed(1)} s`, `throughput ratio ${sync.ratio.toFixed(2)} (target >= 0.8) ${sync.ratio >= 0.8 ? 'ok' : 'MISS'}`]);
+
+console.error('export (Node)…');
+const exp = await runExportBench({ records: quick ? 200 : 1000, kb: 300, runs: quick ? 1 : 3, log });
+rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${exp.ratio.toFixed(2)} (target <= 1.5) ${exp.pass ? 'ok' : 'MISS'}; report without embedded images ${exp.ratioWithoutEmbeddedReportImages.toFixed(2)}`]);
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'measured', 'baseline (same run)', 'ratio'][i]!.length));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(['what', 'measured', 'baseline (same run)', 'ratio']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(r));
