@@ -121,9 +121,15 @@ export async function insertEvidence(
     const tx = db.transaction(['evidence', 'blobs'], 'readwrite', { durability: 'strict' });
     tx.done.catch(() => undefined); // observed below; avoid an unhandled rejection on abort
     try {
-      const writes: Promise<unknown>[] = [tx.objectStore('evidence').add(ev)];
+      // After an abort every pending request rejects too; those rejections are expected.
+      const writes: Promise<unknown>[] = [];
+      const track = (p: Promise<unknown>) => {
+        p.catch(() => undefined);
+        writes.push(p);
+      };
+      track(tx.objectStore('evidence').add(ev));
       for (const [which, blob] of Object.entries(blobs)) {
-        if (blob) writes.push(tx.objectStore('blobs').put(blob, blobKey(ev.id, which as 'screenshot' | 'full')));
+        if (blob) track(tx.objectStore('blobs').put(blob, blobKey(ev.id, which as 'screenshot' | 'full')));
       }
       await Promise.all(writes);
       await tx.done;
