@@ -13,6 +13,9 @@ import { t, type Lang } from '../i18n/messages';
 import type { FlagResult, PrepareOk, PrepareResult, SerializableExtraction } from '../messages';
 import { browserLabel, buildRecord } from '../record/build';
 import { sanitizeRecord } from '../record/sanitize';
+import { attest } from '../integrity/attestation';
+import { appendCustody } from '../integrity/custody';
+import { installationKey } from '../integrity/keystore';
 import { getSettings } from '../settings';
 import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
 import { refreshBadge } from './badge';
@@ -233,6 +236,8 @@ async function storeCapture(
     client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
   });
   const { record, dropped } = sanitizeRecord(built);
+  // Sign the record as captured with the installation's key (edits later go to the custody log).
+  record.attestation = await attest(record, await installationKey(), capturedAt);
   const now = capturedAt.toISOString();
   const stored: StoredEvidence = {
     id,
@@ -247,7 +252,10 @@ async function storeCapture(
     ],
     extras: prep.extraction.extras ?? {},
     sync: { attempts: 0, lastError: null, nextAttemptAt: null, receipt: null },
-    custody: [{ at: now, action: 'capture', actor: monitor.name || null, details: { sha256: out.cropSha, url: record.page.url, method: out.method } }],
+    custody: appendCustody(id, [], {
+      at: now, action: 'capture', actor: monitor.name || null,
+      details: { sha256: out.cropSha, url: record.page.url, method: out.method, keyId: record.attestation.keyId },
+    }),
   };
   await insertEvidence(stored, out.full ? { screenshot: out.crop, full: out.full } : { screenshot: out.crop });
   return { ok: true, id, sha256: out.cropSha, width: out.cropSize.width, height: out.cropSize.height, truncated: out.truncated };

@@ -9,6 +9,7 @@ import {
 import { t } from '../i18n/messages';
 import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
+import { appendCustody } from '../integrity/custody';
 import { describeIssues, evidenceRecordSchema } from '../record/schema';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
@@ -142,10 +143,10 @@ async function saveEvidence(
       }
       const now = new Date().toISOString();
       const actor = settings.monitor.name || null;
-      const custody = [...ev.custody];
-      if (changes.length) custody.push({ at: now, action: 'edit', actor, details: { changes } });
+      let custody = ev.custody;
+      if (changes.length) custody = appendCustody(id, custody, { at: now, action: 'edit', actor, details: { changes } });
       const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
-      if (status !== ev.status) custody.push({ at: now, action: 'save', actor });
+      if (status !== ev.status) custody = appendCustody(id, custody, { at: now, action: 'save', actor });
       return {
         ...ev,
         record: parsed.data,

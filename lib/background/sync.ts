@@ -16,6 +16,7 @@ import {
   isDue, markSending, nextDueAt, onUploadOutcome, recoverInterrupted, retryFailed, type SyncState,
 } from '../sync/queue';
 import { refreshBadge } from './badge';
+import { appendCustody } from '../integrity/custody';
 import { syncStatusItem, type SyncStatus } from './sync-status';
 
 export const SYNC_ALARM = 'asn-sync';
@@ -154,10 +155,12 @@ async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, 
     let next = onUploadOutcome(s, outcome, now, deps.random ?? Math.random);
     // A refused token pauses sync as a whole (see runOnce); the record just waits in the queue.
     if (outcome.kind === 'auth') next = { ...next, paused: false, nextAttemptAt: null };
-    const custody = [...cur.custody];
-    if (outcome.kind === 'stored') {
-      custody.push({ at: new Date(now).toISOString(), action: 'sync', actor: actor || null, details: { ...outcome.receipt, httpStatus: outcome.status } });
-    }
+    const custody = outcome.kind === 'stored'
+      ? appendCustody(id, cur.custody, {
+        at: new Date(now).toISOString(), action: 'sync', actor: actor || null,
+        details: { ...outcome.receipt, httpStatus: outcome.status },
+      })
+      : cur.custody;
     return { ...cur, ...fromSyncState(next), custody, updatedAt: new Date(now).toISOString() };
   });
 }

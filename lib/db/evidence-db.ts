@@ -18,11 +18,14 @@ export interface SyncInfo {
   paused?: boolean;
 }
 
+/** One entry of a record's append-only, hash-chained custody log (see lib/integrity/custody.ts). */
 export interface CustodyEvent {
   at: string;
   action: 'capture' | 'edit' | 'save' | 'sync' | 'export' | 'import' | 'delete';
   actor: string | null;
   details?: Record<string, unknown>;
+  prevHash?: string | null;
+  hash?: string;
 }
 
 export interface ExtractionNote { code: string; message: string }

@@ -26,6 +26,9 @@ export const custodyEntrySchema = z.object({
   details: z.union([z.string().max(10_000), z.record(z.string(), z.unknown())]).optional(),
   /** for `export`/`import`: sha256 of the bundle ZIP the record went out / came in with */
   bundleSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** hash chain (lib/integrity/custody.ts): the previous entry's hash, and this entry's own */
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type CustodyEntry = z.infer<typeof custodyEntrySchema>;
 

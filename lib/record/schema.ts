@@ -115,6 +115,17 @@ export const screenshotSchema = z.object({
 
 export const monitorSchema = z.object({ name: nstr, nip: nstr, unit: nstr });
 
+const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
+/** Added: the installation's signature over the record as captured (lib/integrity/attestation.ts). */
+export const attestationSchema = z.object({
+  alg: z.literal('ES256'),
+  keyId: z.string().regex(/^[0-9a-f]{64}$/),
+  publicKey: z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: b64url.max(64), y: b64url.max(64) }),
+  payload: z.string().max(2_000_000),
+  signature: b64url.max(200),
+  signedAt: isoInstant,
+});
+
 export const evidenceRecordSchema = z.object({
   id: z.uuid({ version: 'v4' }),
   schemaVersion: z.literal(1),
@@ -132,6 +143,7 @@ export const evidenceRecordSchema = z.object({
   monitor: monitorSchema,
   fieldSources: z.record(z.string().max(100), z.enum(FIELD_SOURCES)),
   client: z.object({ extensionVersion: str, browser: str }),
+  attestation: attestationSchema.optional(),
 });
 
 export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
