@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssues, evidenceRecordSchema } from '../lib/record/schema';
+import { verifyAttestation } from '../lib/integrity/attestation';
 import { canonicalJson } from './canonical';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { renderRecordsPage } from './html';
@@ -270,6 +271,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== record.screenshot.sha256) {
       throw new HttpError(422, `screenshot sha256 mismatch: record says ${record.screenshot.sha256}, bytes are ${sha256}`);
+    }
+    if (record.attestation) {
+      // A signed record must carry a valid capture signature over this very record and screenshot.
+      const check = await verifyAttestation(record);
+      if (!check.ok) throw new HttpError(422, `capture signature invalid: ${check.reason}`);
     }
 
     // The raw record (unknown added fields kept), canonicalised for the retry comparison.

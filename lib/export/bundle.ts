@@ -21,6 +21,7 @@
  *
  * If writeBundle throws, `onChunk` never received `final = true`: discard what it got.
  */
+import { appendCustody, type CustodyLink } from '../integrity/custody';
 import { Zip } from 'fflate';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { csvChunks } from './csv';
@@ -235,18 +236,24 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     mine.push((await w.file(recordEntryPath(record.id), true).push(json, true))!);
     perRecordFiles.set(record.id, mine);
 
+    const own: CustodyEntry[] = [];
     for (const c of item.custody ?? []) {
       if (c.recordId !== undefined && c.recordId !== record.id) {
         throw new Error(`Refusing to export: a custody entry of record ${record.id} names record ${c.recordId}`);
       }
       const entry = custodyEntrySchema.safeParse({ ...c, recordId: record.id });
       if (!entry.success) throw new Error(`Refusing to export: custody log of record ${record.id} is invalid: ${describeIssues(entry.error)}`);
-      custody.push(entry.data);
+      own.push(entry.data);
     }
-    custody.push({
+    const exportEntry: CustodyEntry = {
       recordId: record.id, at: createdAt, action: 'export', actor: createdBy.name,
       details: `${BUNDLE_FORMAT} v${BUNDLE_FORMAT_VERSION}`,
-    });
+    };
+    // A hash-chained log stays chained: the export entry links to the last one.
+    const chained = own.length > 0 && own[own.length - 1]!.hash
+      ? appendCustody(record.id, own as CustodyLink[], exportEntry as CustodyLink).at(-1) as CustodyEntry
+      : exportEntry;
+    custody.push(...own, chained);
     records.push(record);
     sizes.push(shot.byteLength);
     if (oneShot) kept.push(item.screenshot);

@@ -7,6 +7,8 @@
  * file-backed RandomAccessReader). Memory stays near one slice of one file, plus the manifest,
  * SHA256SUMS and the small record.json files.
  */
+import { verifyAttestation } from '../integrity/attestation';
+import { verifyCustody, type CustodyLink } from '../integrity/custody';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { checkManifest, type Manifest } from './manifest';
 import { createSha256 } from './sha256';
@@ -25,7 +27,7 @@ export interface VerifyProblem {
   messageId: string;
 }
 
-export type CheckId = 'zip' | 'names' | 'manifest' | 'records' | 'checksums' | 'screenshots' | 'record_files' | 'layout';
+export type CheckId = 'zip' | 'names' | 'manifest' | 'records' | 'checksums' | 'screenshots' | 'record_files' | 'layout' | 'integrity';
 
 export interface VerifyCheck {
   id: CheckId;
@@ -281,6 +283,28 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     if (manifest && !recordsById.has(m[1]!)) add(e.name, 'unexpected_file', `${e.name} belongs to a record that is not in manifest.json`, `${e.name} milik bukti yang tidak tercantum di manifest.json`);
   }
 
+  // 7. integrity: capture signatures and hash-chained custody logs
+  if (manifest) {
+    for (const r of manifest.records) {
+      if (!r.attestation) continue;
+      const check = await verifyAttestation(r);
+      if (!check.ok) {
+        const f = `evidence/${r.id}/record.json`;
+        add(f, 'signature_invalid', `${f}: capture signature invalid (${check.reason})`, `${f}: tanda tangan penangkapan tidak sah (${check.reason})`);
+      }
+    }
+    const logs = new Map<string, CustodyLink[]>();
+    for (const c of manifest.custody) logs.set(c.recordId, [...(logs.get(c.recordId) ?? []), c as CustodyLink]);
+    for (const [recordId, log] of logs) {
+      if (!log.some((e) => e.hash)) continue; // written before custody logs were chained
+      const chain = verifyCustody(recordId, log);
+      if (!chain.ok) {
+        add('manifest.json', 'custody_broken', `manifest.json: custody log of record ${recordId} is broken at entry ${chain.index + 1}: ${chain.reason}`,
+          `manifest.json: log serah-terima bukti ${recordId} rusak pada entri ${chain.index + 1}: ${chain.reason}`);
+      }
+    }
+  }
+
   return finish(problems, files, manifest, { zip: true });
 }
 
@@ -316,7 +340,7 @@ const CHECK_OF: Record<string, CheckId> = {
   manifest_version: 'manifest', manifest_schema: 'manifest', record_invalid: 'records', record_json: 'records',
   sums_missing: 'checksums', sums_syntax: 'checksums', sums_duplicate: 'checksums', listed_missing: 'checksums',
   hash_mismatch: 'checksums', not_listed: 'checksums', screenshot_mismatch: 'screenshots', record_mismatch: 'record_files',
-  missing_file: 'layout', unexpected_file: 'layout',
+  missing_file: 'layout', unexpected_file: 'layout', signature_invalid: 'integrity', custody_broken: 'integrity',
 };
 function checkOf(code: string): CheckId {
   if (code.startsWith('zip_') || code.startsWith('entry_')) return 'zip';
@@ -332,14 +356,15 @@ const CHECK_LABELS: Record<CheckId, [string, string]> = {
   screenshots: ['Screenshots match the hashes recorded at capture', 'Tangkapan layar cocok dengan hash saat penangkapan'],
   record_files: ['record.json files match manifest.json', 'Berkas record.json cocok dengan manifest.json'],
   layout: ['Bundle complete, no extra files', 'Paket lengkap, tanpa berkas tambahan'],
+  integrity: ['Capture signatures and custody-log chains', 'Tanda tangan penangkapan dan rantai log serah-terima'],
 };
 
 function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Manifest | undefined, state: { zip: boolean }): VerifyResult {
-  const order: CheckId[] = ['zip', 'names', 'manifest', 'records', 'checksums', 'screenshots', 'record_files', 'layout'];
+  const order: CheckId[] = ['zip', 'names', 'manifest', 'records', 'checksums', 'screenshots', 'record_files', 'layout', 'integrity'];
   const checks: VerifyCheck[] = order.map((id) => {
     const mine = problems.filter((p) => checkOf(p.code) === id);
     const ran = id === 'zip' || state.zip;
-    const dependsOnManifest = id === 'records' || id === 'screenshots' || id === 'record_files';
+    const dependsOnManifest = id === 'records' || id === 'screenshots' || id === 'record_files' || id === 'integrity';
     const skipped = !ran || (dependsOnManifest && !manifest && mine.length === 0);
     const [label, labelId] = CHECK_LABELS[id];
     const n = mine.length;

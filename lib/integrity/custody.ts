@@ -11,7 +11,7 @@ export interface CustodyLink {
   at: string;
   action: string;
   actor: string | null;
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | string;
   /** Hash of the previous entry, null for the first (capture). */
   prevHash?: string | null;
   /** SHA-256 (hex) of canonical JSON {recordId, at, action, actor, details, prevHash}. */

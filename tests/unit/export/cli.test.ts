@@ -34,7 +34,7 @@ describe('asn-evidence CLI (plain node, prebuilt bundle)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('[OK   ] SHA256SUMS cocok dengan setiap berkas');
     expect(r.stdout).toContain('HASIL: paket bukti VALID - 2 bukti');
-    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 8 + 1);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 9 + 1); // header, one line per check (9), verdict
   });
 
   it('exit 1 naming the failing file; --lang en', () => {
