@@ -24,7 +24,7 @@ export default defineConfig({
       name: '__MSG_extName__',
       description: '__MSG_extDescription__',
       default_locale: 'id',
-      permissions: ['activeTab', 'contextMenus', 'storage', 'unlimitedStorage', 'alarms', 'scripting'],
+      permissions: ['activeTab', 'contextMenus', 'storage', 'unlimitedStorage', 'alarms', 'scripting', 'downloads'],
       // Asked for at run time only: the backend's origin (options page), and site access for
       // capturing from the in-page button (which has no toolbar gesture to grant activeTab).
       optional_host_permissions: manifestVersion === 3 ? ['<all_urls>'] : undefined,

@@ -25,6 +25,7 @@ import {
   getBlob, listEvidence, StorageFullError, updateEvidence, type CustodyEvent, type StoredEvidence,
 } from '../db/evidence-db';
 import { insertManyEvidence, storedScreenshotHashes, type ImportWrite } from '../db/import-store';
+import { appendCustody } from '../integrity/custody';
 import type {
   BundleCheckView, BundleProblemView, EvidenceFilter, EvidenceRow, ExportResult, ImportResponse, ListResult,
   VerifyResponse,
@@ -108,21 +109,46 @@ export async function listForManager(filter: EvidenceFilter): Promise<ListResult
 
 const SHA = /^[0-9a-f]{64}$/;
 
+/** A stored custody event as a bundle entry; the hash-chain fields travel unchanged. */
 export function toCustodyEntry(recordId: string, ev: CustodyEvent): CustodyEntry {
   const entry: CustodyEntry = { recordId, at: ev.at, action: ev.action, actor: ev.actor };
   if (ev.details !== undefined) entry.details = ev.details;
   const sha = ev.details?.bundleSha256;
   if (typeof sha === 'string' && SHA.test(sha)) entry.bundleSha256 = sha;
+  if (ev.prevHash !== undefined) entry.prevHash = ev.prevHash;
+  if (ev.hash !== undefined) entry.hash = ev.hash;
   return entry;
 }
 
-export function fromCustodyEntry(e: CustodyEntry): CustodyEvent {
+/** A bundle entry's content as a stored event (without chain fields). */
+function eventContent(e: CustodyEntry): CustodyEvent {
   const details: Record<string, unknown> =
     e.details === undefined ? {} : typeof e.details === 'string' ? { note: e.details } : { ...e.details };
   if (e.bundleSha256 && details.bundleSha256 === undefined) details.bundleSha256 = e.bundleSha256;
   const ev: CustodyEvent = { at: e.at, action: e.action, actor: e.actor };
   if (Object.keys(details).length) ev.details = details;
   return ev;
+}
+
+/**
+ * A record's custody log from a bundle, for the store. Entries that carry their hash-chain link
+ * and object details (written by a store) are kept verbatim, so the chain stays checkable against
+ * the original; the others (no link, or the bundle writer's `export` entry whose details are a
+ * string, which the store cannot hold) are re-linked here (lib/integrity/custody.ts), as is the
+ * importer's own `import` entry.
+ */
+export function custodyFromBundle(recordId: string, entries: readonly CustodyEntry[]): CustodyEvent[] {
+  let log: CustodyEvent[] = [];
+  for (const e of entries) {
+    if (e.hash && (e.details === undefined || typeof e.details === 'object')) {
+      const ev: CustodyEvent = { at: e.at, action: e.action, actor: e.actor, prevHash: e.prevHash ?? null, hash: e.hash };
+      if (e.details !== undefined) ev.details = e.details as Record<string, unknown>;
+      log.push(ev);
+    } else {
+      log = appendCustody(recordId, log, eventContent(e));
+    }
+  }
+  return log;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +282,7 @@ export async function exportBundle(filter: EvidenceFilter, lang: Lang = 'id'): P
   };
   try {
     for (const ev of selected) {
-      await updateEvidence(ev.id, (cur) => ({ ...cur, custody: [...cur.custody, event] }));
+      await updateEvidence(ev.id, (cur) => ({ ...cur, custody: appendCustody(ev.id, cur.custody, event) }));
     }
   } catch (e) {
     if (e instanceof StorageFullError) return { ok: false, code: 'storage_full', message: t(lang, 'err_storageFull') };
@@ -317,11 +343,13 @@ export async function importBundle(bytes: Uint8Array, lang: Lang = 'id'): Promis
   const writes: ImportWrite[] = [];
   try {
     for await (const item of readImportItems(bytes, plan, { actor, at: now, bundleSha256: sha })) {
-      const custody = item.custody.map(fromCustodyEntry);
-      const last = custody[custody.length - 1];
-      if (last?.action === 'import') {
-        last.details = { bundleSha256: sha, from: manifest.createdBy, bundleCreatedAt: manifest.createdAt };
-      }
+      // the bundle's log, then our own `import` entry (instead of the library's plain one)
+      const entries = item.custody.filter((c, i) => !(i === item.custody.length - 1 && c.action === 'import'));
+      entries.push({
+        recordId: item.record.id, at: now, action: 'import', actor,
+        details: { bundleSha256: sha, from: manifest.createdBy, bundleCreatedAt: manifest.createdAt },
+      });
+      const custody = custodyFromBundle(item.record.id, entries);
       const evidence: StoredEvidence = {
         id: item.record.id,
         status: 'queued',

@@ -17,6 +17,7 @@ import { flagTab } from './flag';
 import { fromContentSchema, fromPagesSchema } from './message-schema';
 import { targetTabForPopup } from './tabs';
 import { requestSync, retryRecords } from './sync';
+import { handleExportMessage } from './export-handlers';
 import { syncStatusItem } from './sync-status';
 
 export type Sender = Browser.runtime.MessageSender;
@@ -51,6 +52,8 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
     }
   }
   if (isOwnPage(sender)) {
+    const exported = handleExportMessage(msg, (await getSettings()).language);
+    if (exported) return exported;
     const parsed = fromPagesSchema.safeParse(msg);
     if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
     const m = parsed.data;

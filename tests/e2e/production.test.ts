@@ -35,7 +35,7 @@ describe('production build (Chromium)', () => {
     assert.deepEqual(manifest.host_permissions, sites);
     assert.deepEqual(manifest.content_scripts.map((c: { matches: string[] }) => c.matches), [sites]);
     assert.deepEqual(manifest.optional_host_permissions, ['<all_urls>']);
-    assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+    assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'contextMenus', 'downloads', 'scripting', 'storage', 'unlimitedStorage']);
     const bg = readFileSync(join(CHROME_PROD_EXT, 'background.js'), 'utf8');
     assert.ok(!bg.includes('e2e-get-record'), 'the e2e hook is not in the production build');
   });
