@@ -29,11 +29,11 @@ export interface PrepareFail { ok: false; code: 'login_wall' | 'checkpoint' | 'e
 export type PrepareResult = PrepareOk | PrepareFail;
 
 export type FlagErrorCode =
-  | 'restricted' | 'no_tab' | 'storage_full' | 'capture' | 'permission' | 'login_wall' | 'error';
+  | 'restricted' | 'no_tab' | 'storage_full' | 'capture' | 'permission' | 'login_wall' | 'duplicate' | 'error';
 
 export type FlagResult =
   | { ok: true; id: string; sha256: string; width: number; height: number; truncated: boolean }
-  | { ok: false; code: FlagErrorCode; message: string };
+  | { ok: false; code: FlagErrorCode; message: string; existingId?: string };
 
 /** Background -> content script. */
 export type ToContent =

@@ -7,7 +7,9 @@ import { browser, type Browser } from 'wxt/browser';
 import { CaptureScheduler } from '../capture/scheduler';
 import { composeRegion, dataUrlToBlob, pngSize, type Segment } from '../capture/image';
 import { clampToViewport, pad, planStitch } from '../capture/plan';
-import { insertEvidence, StorageFullError, type StoredEvidence } from '../db/evidence-db';
+import {
+  findByTargetKey, insertEvidence, StorageFullError, targetKeyOf, type StoredEvidence,
+} from '../db/evidence-db';
 import { sha256Hex } from '../hash';
 import { t, type Lang } from '../i18n/messages';
 import type { FlagResult, PrepareOk, PrepareResult, SerializableExtraction } from '../messages';
@@ -93,6 +95,17 @@ export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptio
       : fail('error', t(lang, 'err_generic', { reason: prep.message }));
     if (scripted) void sendToTab(tabId, { type: 'capture-finished', result }).catch(() => undefined);
     return result;
+  }
+
+  // The same comment/reply/reactor/post flagged before: say so and show that record instead.
+  const key = targetKeyOf(prep.extraction);
+  const existing = key ? (await findByTargetKey(key)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0] : undefined;
+  if (existing) {
+    const when = new Date(existing.createdAt).toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
+    const dup: FlagResult = { ok: false, code: 'duplicate', message: t(lang, 'alreadyFlagged', { when }), existingId: existing.id };
+    if (scripted) void sendToTab(tabId, { type: 'capture-finished', result: dup }).catch(() => undefined);
+    if (opts.openForm !== false) void openReview(existing.id, tab);
+    return dup;
   }
 
   let result: FlagResult;
@@ -252,6 +265,7 @@ async function storeCapture(
     ],
     extras: prep.extraction.extras ?? {},
     sync: { attempts: 0, lastError: null, nextAttemptAt: null, receipt: null },
+    targetKey: targetKeyOf(record) ?? undefined,
     custody: appendCustody(id, [], {
       at: now, action: 'capture', actor: monitor.name || null,
       details: { sha256: out.cropSha, url: record.page.url, method: out.method, keyId: record.attestation.keyId },

@@ -65,6 +65,8 @@ export function createOverlay(doc: Document, label: string, title: string): Over
       button.style.display = 'none';
     },
     toast(kind, text, data) {
+      // Each toast says one thing: drop what the previous one carried.
+      for (const k of Object.keys(toastEl.dataset)) delete toastEl.dataset[k];
       toastEl.dataset.kind = kind;
       for (const [k, v] of Object.entries(data ?? {})) toastEl.dataset[k] = v;
       toastEl.textContent = text;

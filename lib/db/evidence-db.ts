@@ -42,19 +42,44 @@ export interface StoredEvidence {
   extras: Record<string, unknown>;
   sync: SyncInfo;
   custody: CustodyEvent[];
+  /** What was flagged, when the page identified it (see targetKeyOf); absent otherwise. */
+  targetKey?: string;
+}
+
+/**
+ * A stable key for what was flagged: the same comment, reply, reactor row or post gives the same
+ * key, so a second flag can be recognised. null when the page gave no id to key on.
+ */
+export function targetKeyOf(r: Pick<EvidenceRecord, 'platform' | 'kind' | 'post' | 'comment' | 'reaction'>): string | null {
+  const post = r.post?.id ?? null;
+  switch (r.kind) {
+    case 'comment':
+    case 'reply':
+      return r.comment?.id ? `${r.platform}|${r.kind}|${post ?? ''}|${r.comment.id}` : null;
+    case 'reaction':
+      return post && r.reaction?.actorUrl ? `${r.platform}|reaction|${post}|${r.reaction.actorUrl}` : null;
+    case 'post':
+      return post ? `${r.platform}|post|${post}` : null;
+    default:
+      return null;
+  }
+}
+
+export async function findByTargetKey(key: string): Promise<StoredEvidence[]> {
+  return (await openEvidenceDb()).getAllFromIndex('evidence', 'byTargetKey', key);
 }
 
 interface EvidenceDB extends DBSchema {
   evidence: {
     key: string;
     value: StoredEvidence;
-    indexes: { byStatus: EvidenceStatus; byCapturedAt: string };
+    indexes: { byStatus: EvidenceStatus; byCapturedAt: string; byTargetKey: string };
   };
   blobs: { key: string; value: Blob };
 }
 
 export const DB_NAME = 'asn-evidence';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export class StorageFullError extends Error {
   override name = 'StorageFullError';
@@ -68,13 +93,25 @@ let dbPromise: Promise<IDBPDatabase<EvidenceDB>> | null = null;
 
 export function openEvidenceDb(): Promise<IDBPDatabase<EvidenceDB>> {
   dbPromise ??= openDB<EvidenceDB>(DB_NAME, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      // Numbered migrations: each step runs once, in order.
+    async upgrade(db, oldVersion, _newVersion, tx) {
+      // Numbered migrations: each step runs once, in order (tests/unit/pipeline/migrations.test.ts).
       if (oldVersion < 1) {
         const ev = db.createObjectStore('evidence', { keyPath: 'id' });
         ev.createIndex('byStatus', 'status');
         ev.createIndex('byCapturedAt', 'record.capturedAt');
         db.createObjectStore('blobs');
+      }
+      if (oldVersion < 2) {
+        // v2: what was flagged (platform/kind/post/comment/reactor), to tell the monitor about
+        // a duplicate flag. Existing records get their key computed here.
+        const ev = tx.objectStore('evidence');
+        ev.createIndex('byTargetKey', 'targetKey');
+        let cursor = await ev.openCursor();
+        while (cursor) {
+          const key = targetKeyOf(cursor.value.record);
+          if (key && cursor.value.targetKey !== key) await cursor.update({ ...cursor.value, targetKey: key });
+          cursor = await cursor.continue();
+        }
       }
     },
     blocking() {

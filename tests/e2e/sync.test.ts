@@ -67,7 +67,7 @@ describe('sync to the reference backend (Chromium)', () => {
     const ids = [
       await flagAndSave(context, page, '#comment-budi'),
       await flagAndSave(context, page, '#comment-sinta'),
-      await flagAndSave(context, page, '#comment-budi'),
+      await flagAndSave(context, page, '#comment-3'),
     ];
     await until(async () => (await badge()) === '3', 'badge 3');
     assert.deepEqual(await stored(), [], 'nothing reached the server while offline');
@@ -87,7 +87,7 @@ describe('sync to the reference backend (Chromium)', () => {
 
   it('retries after a 500 and stores the record once', async () => {
     backend.setFaults([{ type: 'status', status: 500, count: 1 }]);
-    const id = await flagAndSave(context, page, '#comment-sinta');
+    const id = await flagAndSave(context, page, '#comment-4');
     const rec = await until(async () => (await local()).find((r) => r.id === id && r.status === 'synced'), 'synced after 500', 45_000);
     assert.equal(rec.sync.attempts, 2);
     assert.equal((await stored()).filter((x) => x === id).length, 1);
@@ -95,7 +95,7 @@ describe('sync to the reference backend (Chromium)', () => {
 
   it('survives a lost reply (stored, then 500): the retry gets 200 and nothing is duplicated', async () => {
     backend.setFaults([{ type: 'status', status: 500, count: 1, afterStore: true }]);
-    const id = await flagAndSave(context, page, '#comment-budi');
+    const id = await flagAndSave(context, page, '#comment-5');
     const rec = await until(async () => (await local()).find((r) => r.id === id && r.status === 'synced'), 'synced after lost reply', 45_000);
     assert.equal(rec.sync.attempts, 2, 'first reply lost, second answered 200 with the original receipt');
     assert.equal((await stored()).filter((x) => x === id).length, 1);
@@ -104,7 +104,7 @@ describe('sync to the reference backend (Chromium)', () => {
 
   it('a worker stopped while the request is in flight retries after restart; stored once', async () => {
     backend.setFaults([{ type: 'hang', count: 1, ms: 20_000 }]);
-    const id = await flagAndSave(context, page, '#comment-sinta');
+    const id = await flagAndSave(context, page, '#comment-6');
     await until(async () => (await local()).find((r) => r.id === id && r.status === 'sending'), 'request in flight');
     await stopServiceWorker(context, page);
     // Any extension event wakes the worker; opening the popup sends it a message.
@@ -117,7 +117,7 @@ describe('sync to the reference backend (Chromium)', () => {
 
   it('a refused token pauses sync and tells the monitor; fixing it resumes', async () => {
     await configure('wrong-token');
-    const id = await flagAndSave(context, page, '#comment-budi');
+    const id = await flagAndSave(context, page, '#comment-7');
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${extId}/popup.html`);
     await popup.waitForSelector('#sync-status[data-state="paused"]', { timeout: 20_000 });
