@@ -165,6 +165,13 @@ function createdByFromSettings(m: { name: string; nip: string; unit: string }): 
   return { name: m.name.trim() || null, nip: m.nip.trim() || null, unit: m.unit.trim() || null };
 }
 
+/**
+ * report.html embeds the screenshots (one printable file) for bundles up to this many records;
+ * past it the report points to each evidence/<id>/screenshot.png in the bundle instead, so a
+ * large export stays a report a browser can open and print (and the ZIP does not double in size).
+ */
+export const REPORT_EMBED_MAX_RECORDS = 100;
+
 /** Stream the records through writeBundle, reading one record's screenshots at a time. */
 export async function buildBundleBlob(
   selected: readonly StoredEvidence[],
@@ -185,6 +192,7 @@ export async function buildBundleBlob(
     createdBy,
     createdAt,
     extensionVersion: browser.runtime.getManifest().version,
+    embedScreenshotsInReport: selected.length <= REPORT_EMBED_MAX_RECORDS,
     onChunk: (c) => { parts.push(c); },
   });
   return {
