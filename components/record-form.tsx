@@ -5,7 +5,10 @@
  */
 import { useState } from 'preact/hooks';
 import type { StoredEvidence } from '../lib/db/evidence-db';
+import type { Lang } from '../lib/i18n/messages';
+import { wx } from '../lib/i18n/workbench-messages';
 import type { EvidencePatch } from '../lib/messages';
+import { VIOLATION_REGULATIONS } from '../lib/violations/regulations';
 import { EMPLOYMENT_TYPES, VIOLATION_TYPES, type ViolationType } from '../lib/record/schema';
 import type { T } from './i18n';
 
@@ -62,8 +65,11 @@ export function RecordForm(props: {
   form: FormState;
   onChange(f: FormState): void;
   t: T;
+  /** UI language (for the regulation references' labels); default Indonesian */
+  lang?: Lang;
 }) {
   const { ev, form, onChange, t } = props;
+  const lang = props.lang ?? 'id';
   const sources = ev.record.fieldSources;
   const missing = new Set(ev.missing);
   const field = (section: Section, key: string, opts: { multiline?: boolean; hint?: string } = {}) => {
@@ -117,12 +123,25 @@ export function RecordForm(props: {
       <h2>{t('section_violation')}</h2>
       <div class="checks" role="group" aria-label={t('violationTypes')}>
         {VIOLATION_TYPES.map((v) => (
-          <label key={v}>
-            <input type="checkbox" name="violation" value={v} checked={form.types.includes(v)} onChange={() => toggle(v)} />
-            {t(`vt_${v}`)}
-          </label>
+          <div key={v}>
+            <label>
+              <input type="checkbox" name="violation" value={v} checked={form.types.includes(v)} onChange={() => toggle(v)} />
+              {t(`vt_${v}`)}
+            </label>
+            {form.types.includes(v) && (
+              <div class="refs" data-refs-for={v} style={{ margin: '0 0 6px 22px', fontSize: '12px' }}>
+                <div class="muted">
+                  {lang === 'id' ? VIOLATION_REGULATIONS[v].label_id : VIOLATION_REGULATIONS[v].label_en} · {wx(lang, 'refsTitle')}:
+                </div>
+                <ul style={{ margin: '2px 0 0', paddingLeft: '16px' }}>
+                  {VIOLATION_REGULATIONS[v].refs.map((r) => <li key={r}>{r}</li>)}
+                </ul>
+              </div>
+            )}
+          </div>
         ))}
       </div>
+      {form.types.length > 0 && <p class="muted" id="refs-disclaimer">{wx(lang, 'refsDisclaimer')}</p>}
       <div class="grid2">
         <div>
           <label for="f-candidate">{t('candidate')}</label>

@@ -7,7 +7,13 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import '../../assets/ui.css';
+import { CaseFiles } from '../../components/case-files';
+import { DeletionLog } from '../../components/deletion-log';
 import { sendExport, uploadBundle } from '../../components/export-api';
+import { RecordView } from '../../components/record-view';
+import { sendWorkbench } from '../../components/workbench-api';
+import { wx } from '../../lib/i18n/workbench-messages';
+import type { TypedListResult, TypedRow } from '../../lib/workbench-protocol';
 import { formatTime, useT } from '../../components/i18n';
 import { StatusChip } from '../../components/status';
 import type { EvidenceStatus } from '../../lib/db/evidence-db';
@@ -15,17 +21,23 @@ import type {
   EvidenceFilter, EvidenceRow, ExportResult, ImportResponse, ListResult, VerifyResponse,
 } from '../../lib/export-protocol';
 import { tx, type ExportMessageKey } from '../../lib/i18n/export-messages';
-import type { Platform } from '../../lib/record/schema';
+import type { Platform, ViolationType } from '../../lib/record/schema';
 
 // Local lists (type-checked) so this page does not pull zod or idb in.
 const EVIDENCE_STATUSES: readonly EvidenceStatus[] = ['draft', 'queued', 'sending', 'synced', 'failed'];
 const PLATFORMS: readonly Platform[] = ['facebook', 'instagram', 'tiktok', 'other'];
+const VIOLATIONS: readonly ViolationType[] = [
+  'like', 'reaction', 'comment', 'share', 'post', 'gesture', 'photo_with_candidate',
+  'campaign_attribute', 'profile_picture', 'follow', 'other',
+];
 
 /** Largest file the verify screen reads (the background holds it in memory). */
 const MAX_FILE_MB = 256;
 
-interface FilterForm { from: string; to: string; statuses: EvidenceStatus[]; platforms: Platform[]; subject: string }
-const EMPTY: FilterForm = { from: '', to: '', statuses: [], platforms: [], subject: '' };
+interface FilterForm {
+  from: string; to: string; statuses: EvidenceStatus[]; platforms: Platform[]; subject: string; violations: ViolationType[];
+}
+const EMPTY: FilterForm = { from: '', to: '', statuses: [], platforms: [], subject: '', violations: [] };
 
 function toFilter(f: FilterForm): EvidenceFilter {
   const out: EvidenceFilter = {};
@@ -42,21 +54,32 @@ const withoutFile = (file: string, message: string) => (message.startsWith(`${fi
 
 const toggle = <T,>(list: T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
+type Tab = 'list' | 'cases' | 'deletions';
+
 function Manager() {
   const [t, lang] = useT();
+  const [tab, setTab] = useState<Tab>('list');
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const w = (key: Parameters<typeof wx>[1], params?: Record<string, string | number>) => wx(lang, key, params);
   const x = (key: ExportMessageKey, params?: Record<string, string | number>) => tx(lang, key, params);
   const [form, setForm] = useState<FilterForm>(EMPTY);
-  const [list, setList] = useState<ListResult | null>(null);
+  const [list, setList] = useState<(ListResult & { rows: Array<EvidenceRow & Partial<TypedRow>> }) | TypedListResult | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<ExportResult | null>(null);
 
   const filter = useMemo(() => toFilter(form), [form]);
   const load = async () => {
+    // The violation-type filter and column come from the workbench handler; the plain list is
+    // the fallback (an older background without it).
+    const typed = await sendWorkbench<TypedListResult | undefined>({ type: 'list-evidence-typed', filter, violationTypes: form.violations })
+      .catch(() => undefined);
+    if (typed?.ok) { setList(typed); return; }
     const r = await sendExport<ListResult>({ type: 'list-evidence', filter });
     if (r?.ok) setList(r);
   };
-  useEffect(() => { void load(); }, [filter]);
+  useEffect(() => { void load(); }, [filter, form.violations]);
 
   const rows = list?.rows ?? [];
   const visibleSelected = rows.filter((r) => selected.has(r.id)).map((r) => r.id);
@@ -78,6 +101,23 @@ function Manager() {
   return (
     <main style={{ maxWidth: '1100px', margin: '24px auto', padding: '0 16px' }}>
       <h1>{x('managerTitle')} · {t('appName')}</h1>
+      <nav role="tablist" style={{ display: 'flex', gap: '8px', margin: '8px 0' }}>
+        {(['list', 'cases', 'deletions'] as const).map((k) => (
+          <button key={k} id={`tab-${k}`} role="tab" aria-selected={tab === k && !openId} class={tab === k && !openId ? 'primary' : ''}
+            onClick={() => { setTab(k); setOpenId(null); setNotice(null); }}>
+            {w(k === 'list' ? 'tabList' : k === 'cases' ? 'tabCases' : 'tabDeletions')}
+          </button>
+        ))}
+      </nav>
+      {notice && <p class="msg ok" role="status" id="manager-notice">{notice}</p>}
+      {openId && (
+        <RecordView key={openId} id={openId} t={t} lang={lang}
+          onClose={() => { setOpenId(null); void load(); }}
+          onDeleted={(m) => { setOpenId(null); setNotice(m); setSelected(new Set()); void load(); }} />
+      )}
+      {!openId && tab === 'cases' && <CaseFiles t={t} lang={lang} onOpen={(id) => { setNotice(null); setOpenId(id); }} />}
+      {!openId && tab === 'deletions' && <DeletionLog lang={lang} />}
+      <div style={{ display: !openId && tab === 'list' ? 'block' : 'none' }}>
 
       <h2>{x('filters')}</h2>
       <div style={{ display: 'grid', gridTemplateColumns: 'repeat(4, 1fr)', gap: '0 12px' }}>
@@ -116,6 +156,16 @@ function Manager() {
             </label>
           ))}
         </fieldset>
+        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend class="muted">{w('violationTypeFilter')}</legend>
+          {VIOLATIONS.map((v) => (
+            <label key={v} style={{ display: 'inline-flex', gap: '4px', marginRight: '10px', fontWeight: 400 }}>
+              <input type="checkbox" data-filter-violation={v} checked={form.violations.includes(v)}
+                onChange={() => setForm({ ...form, violations: toggle(form.violations, v) })} />
+              {t(`vt_${v}`)}
+            </label>
+          ))}
+        </fieldset>
         <button id="reset-filters" onClick={() => setForm(EMPTY)}>{x('resetFilters')}</button>
       </div>
 
@@ -128,7 +178,7 @@ function Manager() {
           onClick={() => void doExport({ ids: visibleSelected })}>
           {x('exportSelected', { n: visibleSelected.length })}
         </button>
-        <button id="export-filtered" disabled={exporting || rows.length === 0} onClick={() => void doExport(filter)}>
+        <button id="export-filtered" disabled={exporting || rows.length === 0} onClick={() => void doExport(form.violations.length ? { ids: rows.map((r) => r.id) } : filter)}>
           {x('exportFiltered', { n: rows.length })}
         </button>
       </div>
@@ -155,25 +205,27 @@ function Manager() {
                   onChange={() => setSelected(allChecked ? new Set() : new Set(rows.map((r) => r.id)))} />
               </th>
               <th>{x('colTime')}</th><th>{x('colStatus')}</th><th>{x('colPlatform')}</th>
-              <th>{x('colSubject')}</th><th>{x('colText')}</th><th>{x('colHash')}</th>
+              <th>{x('colSubject')}</th><th>{w('colViolation')}</th><th>{x('colText')}</th><th>{x('colHash')}</th><th>{w('colActions')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <Row key={r.id} r={r} checked={selected.has(r.id)} lang={lang} t={t} x={x}
-                onToggle={() => setSelected(new Set(toggle([...selected], r.id)))} />
+                onToggle={() => setSelected(new Set(toggle([...selected], r.id)))}
+                openLabel={w('openRecord')} onOpen={() => { setNotice(null); setOpenId(r.id); }} />
             ))}
           </tbody>
         </table>
       )}
 
       <VerifySection x={x} lang={lang} onImported={() => void load()} />
+      </div>
     </main>
   );
 }
 
-function Row({ r, checked, onToggle, lang, t, x }: {
-  r: EvidenceRow; checked: boolean; onToggle: () => void; lang: 'id' | 'en';
+function Row({ r, checked, onToggle, lang, t, x, onOpen, openLabel }: {
+  r: EvidenceRow & Partial<TypedRow>; checked: boolean; onToggle: () => void; lang: 'id' | 'en'; onOpen: () => void; openLabel: string;
   t: ReturnType<typeof useT>[0]; x: (k: ExportMessageKey, p?: Record<string, string | number>) => string;
 }) {
   return (
@@ -186,8 +238,13 @@ function Row({ r, checked, onToggle, lang, t, x }: {
       </td>
       <td>{x(`platform_${r.platform}`)} · {t(`kind_${r.kind}`)}</td>
       <td><strong>{r.subjectName ?? '—'}</strong>{r.subjectNip && <div class="mono">{r.subjectNip}</div>}</td>
+      <td class="row-types">
+        {(r.types ?? []).map((v) => t(`vt_${v}`)).join(', ') || '—'}
+        {r.gestureCount ? <div class="muted">✋ {r.gestureCount}</div> : null}
+      </td>
       <td style={{ maxWidth: '320px', overflowWrap: 'anywhere' }}>{r.snippet}</td>
       <td class="mono" title={r.sha256}>{r.sha256.slice(0, 12)}…</td>
+      <td><button type="button" class="open-record" data-id={r.id} onClick={onOpen}>{openLabel}</button></td>
     </tr>
   );
 }

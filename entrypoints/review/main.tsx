@@ -3,9 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 import '../../assets/ui.css';
 import { send } from '../../components/api';
 import { formatTime, useT } from '../../components/i18n';
+import { GestureEditor } from '../../components/gesture-editor';
 import { formToPatch, initialForm, RecordForm, type FormState } from '../../components/record-form';
 import { StatusChip } from '../../components/status';
+import { sendWorkbench } from '../../components/workbench-api';
+import { wx } from '../../lib/i18n/workbench-messages';
 import type { EvidenceView } from '../../lib/messages';
+import type { GestureMark, SetGesturesResult } from '../../lib/workbench-protocol';
 
 type SaveReply = { ok: true; status: string } | { ok: false; message: string };
 
@@ -14,6 +18,7 @@ function Review({ id }: { id: string }) {
   const [view, setView] = useState<EvidenceView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState<FormState | null>(null);
+  const [gestures, setGestures] = useState<GestureMark[]>([]);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -22,11 +27,12 @@ function Review({ id }: { id: string }) {
     if ('evidence' in v) {
       setView(v);
       setForm(initialForm(v.evidence));
+      setGestures(v.evidence.record.violation.gestures.map((g) => ({ type: g.type, box: { ...g.box } })));
     } else setError(v.message);
   };
   useEffect(() => void load(), [id]);
 
-  if (error) return <main class="wrap"><p class="msg error" role="alert">{error}</p></main>;
+  if (error && !view) return <main class="wrap"><p class="msg error" role="alert">{error}</p></main>;
   if (!view || !form) return <main class="wrap"><p>{t('loading')}</p></main>;
   const ev = view.evidence;
   const r = ev.record;
@@ -37,6 +43,15 @@ function Review({ id }: { id: string }) {
     setSaved(null);
     setError(null);
     try {
+      // Gesture marks first (their own message; the background checks every box lies inside the
+      // screenshot and logs the change), then the form, which queues the record.
+      if (JSON.stringify(gestures) !== JSON.stringify(ev.record.violation.gestures)) {
+        const g = await sendWorkbench<SetGesturesResult>({ type: 'set-gestures', id, gestures });
+        if (!g.ok) {
+          setError(g.message);
+          return;
+        }
+      }
       const res = await send<SaveReply>({ type: 'save-evidence', id, patch: formToPatch(form, ev), finalize: true });
       if (res.ok) {
         setSaved(t('saved'));
@@ -56,8 +71,15 @@ function Review({ id }: { id: string }) {
       <h2>{t('section_capture')}</h2>
       {view.screenshotUrl && (
         <figure style={{ margin: 0 }}>
-          <img id="screenshot" src={view.screenshotUrl} alt={t('screenshot')}
-            style={{ maxWidth: '100%', border: '1px solid var(--line)', maxHeight: '420px', objectFit: 'contain' }} />
+          <div><strong>{wx(lang, 'gesturesTitle')}</strong></div>
+          <GestureEditor src={view.screenshotUrl} imgId="screenshot" alt={t('screenshot')} lang={lang}
+            natural={{ width: r.screenshot.width, height: r.screenshot.height }} gestures={gestures}
+            readOnly={ev.status === 'synced' || ev.status === 'sending'}
+            onChange={(next) => {
+              setGestures(next);
+              // Marking a gesture ticks the "hand gesture" violation.
+              if (next.length > gestures.length && !form.types.includes('gesture')) setForm({ ...form, types: [...form.types, 'gesture'] });
+            }} />
           <figcaption class="muted">
             {t('selectedElement')} {r.screenshot.width}×{r.screenshot.height} px
             {r.screenshot.truncated ? ` · ${t('screenshotTruncated')}` : ''}
@@ -69,7 +91,7 @@ function Review({ id }: { id: string }) {
       <p><strong>{t('pageUrl')}:</strong> <span class="mono">{r.page.url}</span></p>
       <p><strong>{t('platform')}:</strong> {r.platform} · <strong>{t('kind')}:</strong> {t(`kind_${r.kind}`)}</p>
       <form onSubmit={save}>
-        <RecordForm ev={ev} form={form} onChange={setForm} t={t} />
+        <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang} />
         {error && <p class="msg error" role="alert" id="save-error">{error}</p>}
         {saved && <p class="msg ok" role="status" id="save-ok">{saved}</p>}
         <p style={{ display: 'flex', gap: '8px', position: 'sticky', bottom: 0, background: '#fff', padding: '8px 0' }}>

@@ -18,6 +18,7 @@ import { fromContentSchema, fromPagesSchema } from './message-schema';
 import { targetTabForPopup } from './tabs';
 import { requestSync, retryRecords } from './sync';
 import { handleExportMessage } from './export-handlers';
+import { handleWorkbenchMessage } from './workbench-handlers';
 import { syncStatusItem } from './sync-status';
 
 export type Sender = Browser.runtime.MessageSender;
@@ -54,6 +55,8 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
   if (isOwnPage(sender)) {
     const exported = handleExportMessage(msg, (await getSettings()).language);
     if (exported) return exported;
+    const workbench = handleWorkbenchMessage(msg, (await getSettings()).language);
+    if (workbench) return workbench;
     const parsed = fromPagesSchema.safeParse(msg);
     if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
     const m = parsed.data;

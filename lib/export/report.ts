@@ -10,6 +10,7 @@
  * - Generated as an async iterable of chunks, so 1,000 records with screenshots never become
  *   one giant string: strings for markup, Uint8Array (ASCII base64) for the embedded images.
  */
+import { reportingDeadline } from '../cases/deadline';
 import type { EvidenceRecord } from '../record/schema';
 import {
   GESTURE_LABELS, REGULATIONS_TABLE_VERSION, VIOLATION_REGULATIONS,
@@ -143,9 +144,13 @@ export function summarizeBySubject(records: readonly EvidenceRecord[]): SubjectS
   return [...map.values()].sort((a, b) => b.count - a.count || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff', 'id'));
 }
 
+/**
+ * The end of the 7th calendar day after the day the violation became known (the capture time),
+ * in the monitor's zone (lib/cases/deadline.ts), e.g. "Jumat, 20 September 2024 pukul 23.59.59 WIB".
+ */
 function deadline(r: EvidenceRecord): string {
-  const ms = Date.parse(r.capturedAt) + 7 * 24 * 3600 * 1000;
-  return formatDateId(new Date(ms).toISOString(), r.timezone);
+  const d = reportingDeadline(r.capturedAt, r.timezone);
+  return formatLongId(d.deadlineAt, d.timeZone);
 }
 
 function kv(rows: [string, string][]): string {
@@ -185,7 +190,8 @@ di folder hasil ekstrak) atau dengan <span class="mono">asn-evidence verify pake
 <span class="mono">evidence/&lt;ID&gt;/screenshot.png</span>; hash SHA-256 di setiap bagian harus sama dengan hash berkas itu.
 Rujukan peraturan ditampilkan sebagai petunjuk, bukan nasihat hukum.</p>
 <p class="warn">Laporan ke Bawaslu disampaikan paling lambat <strong>7 hari</strong> sejak pelanggaran diketahui
-(di sini: sejak waktu tangkap). Batas tersebut tercantum di setiap bukti.</p>
+(di sini: sejak waktu tangkap), yaitu sampai akhir hari ke-7 setelah hari diketahui (pukul 23.59.59) menurut
+zona waktu pengawas. Batas tersebut tercantum di setiap bukti.</p>
 </header>
 `;
 }
