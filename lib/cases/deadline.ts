@@ -16,36 +16,21 @@
  * Pure: no browser API, no clock (pass `now`). Uses Intl only to find a zone's UTC offset.
  */
 
+import { zoneFormatter } from '../export/time';
+
 export const REPORTING_DAYS = 7;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
-const fmtCache = new Map<string, Intl.DateTimeFormat | null>();
-function formatter(tz: string): Intl.DateTimeFormat | null {
-  if (!fmtCache.has(tz)) {
-    let f: Intl.DateTimeFormat | null = null;
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-        hour: 'numeric', minute: 'numeric', second: 'numeric',
-      });
-    } catch {
-      f = null;
-    }
-    fmtCache.set(tz, f);
-  }
-  return fmtCache.get(tz) ?? null;
-}
-
 /** True when the runtime knows this IANA zone. */
 export function isKnownZone(tz: string): boolean {
-  return tz === 'UTC' || formatter(tz) !== null;
+  return tz === 'UTC' || zoneFormatter(tz) !== null;
 }
 
 /** The zone's offset from UTC at `ms`, in minutes east of UTC (WIB = 420). Unknown zone: 0. */
 export function zoneOffsetMinutes(ms: number, tz: string): number {
-  const f = tz === 'UTC' ? null : formatter(tz);
+  const f = tz === 'UTC' ? null : zoneFormatter(tz);
   if (!f) return 0;
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);

@@ -31,7 +31,8 @@ export interface ZonedTime {
 }
 
 const fmtCache = new Map<string, Intl.DateTimeFormat | null>();
-function formatter(tz: string): Intl.DateTimeFormat | null {
+/** A cached numeric formatter for an IANA zone (h23), or null when the runtime does not know it. */
+export function zoneFormatter(tz: string): Intl.DateTimeFormat | null {
   if (!fmtCache.has(tz)) {
     let f: Intl.DateTimeFormat | null = null;
     try {
@@ -54,7 +55,7 @@ export function zoneLabel(tz: string): string {
 export function zonedTime(iso: string, tz: string): ZonedTime {
   const ms = Date.parse(iso);
   const date = new Date(Number.isFinite(ms) ? ms : 0);
-  const f = tz && tz !== 'UTC' && tz !== 'Etc/UTC' ? formatter(tz) : null;
+  const f = tz && tz !== 'UTC' && tz !== 'Etc/UTC' ? zoneFormatter(tz) : null;
   let offsetMinutes = 0;
   let zoneKnown = true;
   let label = 'UTC';
