@@ -151,25 +151,42 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A record with its screenshots, as written by insertEvidence / insertManyEvidence. */
+export interface EvidenceWrite {
+  evidence: StoredEvidence;
+  blobs: Partial<Record<'screenshot' | 'full', Blob>>;
+}
+
 /** Store a new record together with its screenshots, atomically. */
 export async function insertEvidence(
   ev: StoredEvidence,
   blobs: Partial<Record<'screenshot' | 'full', Blob>>,
 ): Promise<void> {
+  await insertManyEvidence([{ evidence: ev, blobs }]);
+}
+
+/**
+ * Store new records and their screenshots in ONE strict-durability transaction: all of them or,
+ * on any failure (an id already present, storage full), none. Never overwrites a record.
+ */
+export async function insertManyEvidence(items: readonly EvidenceWrite[]): Promise<void> {
+  if (items.length === 0) return;
   const db = await openEvidenceDb();
   await guarded(async () => {
     const tx = db.transaction(['evidence', 'blobs'], 'readwrite', { durability: 'strict' });
     tx.done.catch(() => undefined); // observed below; avoid an unhandled rejection on abort
     try {
-      // After an abort every pending request rejects too; those rejections are expected.
+      // Every request is observed at once: after an abort the pending ones reject too.
       const writes: Promise<unknown>[] = [];
       const track = (p: Promise<unknown>) => {
         p.catch(() => undefined);
         writes.push(p);
       };
-      track(tx.objectStore('evidence').add(ev));
-      for (const [which, blob] of Object.entries(blobs)) {
-        if (blob) track(tx.objectStore('blobs').put(blob, blobKey(ev.id, which as 'screenshot' | 'full')));
+      for (const { evidence, blobs } of items) {
+        track(tx.objectStore('evidence').add(evidence));
+        for (const [which, blob] of Object.entries(blobs)) {
+          if (blob) track(tx.objectStore('blobs').put(blob, blobKey(evidence.id, which as 'screenshot' | 'full')));
+        }
       }
       await Promise.all(writes);
       await tx.done;
