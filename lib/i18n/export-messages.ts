@@ -3,6 +3,7 @@
  * second. Same pattern as messages.ts: a typed table, placeholders are {name}.
  */
 import type { Lang } from './messages';
+import { fill } from './messages';
 
 const id = {
   managerTitle: 'Kelola bukti',
@@ -122,5 +123,5 @@ const tables: Record<Lang, Record<ExportMessageKey, string>> = { id, en };
 
 export function tx(lang: Lang, key: ExportMessageKey, params?: Record<string, string | number>): string {
   const s = tables[lang]?.[key] ?? tables.id[key] ?? key;
-  return params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : s;
+  return fill(s, params);
 }

@@ -280,9 +280,13 @@ const en: Record<MessageKey, string> = {
 
 const tables: Record<Lang, Record<MessageKey, string>> = { id, en };
 
+/** Replace {name} placeholders; an unknown placeholder is left as it is. */
+export function fill(template: string, params?: Record<string, string | number>): string {
+  return params ? template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : template;
+}
+
 export function t(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const s = tables[lang]?.[key] ?? tables.id[key] ?? key;
-  return params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : s;
+  return fill(tables[lang]?.[key] ?? tables.id[key] ?? key, params);
 }
 
 export function isLang(x: unknown): x is Lang {

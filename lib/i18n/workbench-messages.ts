@@ -4,6 +4,7 @@
  * messages.ts: a typed table, placeholders are {name}.
  */
 import type { Lang } from './messages';
+import { fill } from './messages';
 
 const id = {
   tabList: 'Daftar bukti',
@@ -179,5 +180,5 @@ const TABLES: Record<Lang, Record<WorkbenchMessageKey, string>> = { id, en };
 
 export function wx(lang: Lang, key: WorkbenchMessageKey, params?: Record<string, string | number>): string {
   const s = TABLES[lang]?.[key] ?? id[key];
-  return params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : s;
+  return fill(s, params);
 }
