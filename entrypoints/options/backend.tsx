@@ -52,7 +52,7 @@ export function BackendSection({ t }: { t: T }) {
       setMsg({ kind: 'error', text: t('originPermissionDenied') });
       return;
     }
-    const res = await checkHealth(url);
+    const res = await checkHealth(url, undefined, undefined, b.token.trim() || null);
     setMsg(res.ok
       ? { kind: 'ok', text: t('connectionOk', { version: res.version ?? '?' }) }
       : { kind: 'error', text: t('connectionFailed', { reason: res.message }) });

@@ -132,8 +132,15 @@ function isReceipt(v: unknown): v is Receipt {
   if (!v || typeof v !== 'object') return false;
   const r = v as Record<string, unknown>;
   return typeof r.id === 'string' && typeof r.receivedAt === 'string' && typeof r.sha256 === 'string'
-    && !Number.isNaN(Date.parse(r.receivedAt));
+    && ISO_UTC.test(r.receivedAt) && !Number.isNaN(Date.parse(r.receivedAt));
 }
+
+/**
+ * receivedAt must be a strict ISO-8601 UTC instant (docs/sync-protocol.md). Anything looser
+ * (Date.parse accepts free text in parentheses) could smuggle arbitrary text - even the token
+ * echoed by a proxy - into the stored receipt, the custody log and exported bundles.
+ */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 
 /** Pure classification of one HTTP answer (exported for tests and for callers with their own transport). */
 export function classifyResponse(
@@ -238,8 +245,16 @@ export interface HealthResult {
   version?: string;
 }
 
-/** For the options page's "test connection". Never throws. */
-export async function checkHealth(baseUrl: string, fetchImpl?: FetchLike, timeoutMs = HEALTH_TIMEOUT_MS): Promise<HealthResult> {
+/**
+ * For the options page's "test connection". Never throws. The token is not sent (health needs
+ * none) but is passed so that a server or proxy echoing it can never get it shown.
+ */
+export async function checkHealth(
+  baseUrl: string,
+  fetchImpl?: FetchLike,
+  timeoutMs = HEALTH_TIMEOUT_MS,
+  token: string | null = null,
+): Promise<HealthResult> {
   let base: string;
   try {
     base = normalizeBaseUrl(baseUrl);
@@ -255,7 +270,7 @@ export async function checkHealth(baseUrl: string, fetchImpl?: FetchLike, timeou
     const text = await res.text();
     if (res.status !== 200) {
       const reason = serverReason(text);
-      return { ok: false, status: res.status, message: scrub(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`, null) };
+      return { ok: false, status: res.status, message: scrub(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`, token) };
     }
     let body: unknown;
     try {
@@ -266,14 +281,15 @@ export async function checkHealth(baseUrl: string, fetchImpl?: FetchLike, timeou
     if (!body || typeof body !== 'object' || (body as { ok?: unknown }).ok !== true) {
       return { ok: false, status: 200, message: 'The server answered, but not as an evidence server' };
     }
-    const version = (body as { version?: unknown }).version;
+    const raw = (body as { version?: unknown }).version;
+    const version = typeof raw === 'string' ? scrub(raw, token).slice(0, 100) : undefined;
     return {
-      ok: true, status: 200, message: typeof version === 'string' ? `Connected (server ${scrub(version, null)})` : 'Connected',
-      ...(typeof version === 'string' ? { version } : {}),
+      ok: true, status: 200, message: version !== undefined ? `Connected (server ${version})` : 'Connected',
+      ...(version !== undefined ? { version } : {}),
     };
   } catch (e) {
     if (timedOut()) return { ok: false, status: null, message: `No answer within ${duration(timeoutMs)}` };
-    return { ok: false, status: null, message: scrub(`Network error: ${e instanceof Error ? e.message : String(e)}`, null) };
+    return { ok: false, status: null, message: scrub(`Network error: ${e instanceof Error ? e.message : String(e)}`, token) };
   } finally {
     cleanup();
   }
