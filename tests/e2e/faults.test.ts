@@ -45,22 +45,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
    * context.serviceWorkers() whose evaluate never settles: probe each with a short deadline and
    * wake the worker (an extension page that messages it) when none answers.
    */
-  async function sw(): Promise<Worker> {
-    for (let round = 0; round < 15; round++) {
-      const workers = context.serviceWorkers().filter((w) => w.url().startsWith('chrome-extension://')).reverse();
-      if (round === 0 && workers.length === 0) workers.push(await serviceWorker(context).catch(() => null as never));
-      for (const w of workers) {
-        if (!w) continue;
-        const alive = await Promise.race([w.evaluate('1').then(() => true, () => false), sleep(2000).then(() => false)]);
-        if (alive) return w;
-      }
-      const waker = await context.newPage();
-      await waker.goto(`chrome-extension://${extId}/popup.html`).catch(() => undefined);
-      await sleep(500);
-      await waker.close();
-    }
-    throw new Error('the extension service worker did not come back');
-  }
+  const sw = (): Promise<Worker> => serviceWorker(context);
   const store = async (): Promise<Store> => readStore(await sw());
   const local = async () => (await store()).records;
   const stored = async () => (await backend.storage.list(1000)).map((r) => r.id);

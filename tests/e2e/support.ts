@@ -111,10 +111,34 @@ export async function launchChromium(
   });
 }
 
+/**
+ * The extension's running service worker. Playwright may still list a worker that was stopped
+ * (its evaluate() would never return): each candidate must answer within 2 s, and when none
+ * does, opening one of the extension's pages wakes a new one.
+ */
 export async function serviceWorker(context: BrowserContext): Promise<Worker> {
-  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (existing) return existing;
-  return context.waitForEvent('serviceworker', { timeout: 15_000 });
+  let extId: string | null = null;
+  for (let round = 0; round < 15; round++) {
+    const workers = context.serviceWorkers().filter((w) => w.url().startsWith('chrome-extension://')).reverse();
+    if (workers.length === 0 && round === 0) {
+      const w = await context.waitForEvent('serviceworker', { timeout: 15_000 }).catch(() => null);
+      if (w) workers.push(w);
+    }
+    for (const w of workers) {
+      extId ??= new URL(w.url()).host;
+      const alive = await Promise.race([w.evaluate('1').then(() => true, () => false), sleep(2000).then(() => false)]);
+      if (alive) return w;
+    }
+    if (extId) {
+      const waker = await context.newPage();
+      await waker.goto(`chrome-extension://${extId}/popup.html`).catch(() => undefined);
+      await sleep(500);
+      await waker.close();
+    } else {
+      await sleep(500);
+    }
+  }
+  throw new Error('the extension service worker did not come back');
 }
 
 export function extensionId(sw: Worker): string {
