@@ -47,7 +47,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
    */
   const sw = (): Promise<Worker> => serviceWorker(context);
   const store = async (): Promise<Store> => readStore(await sw());
-  const local = async () => (await store()).records;
+  const local = async () => (await readStore(await sw(), { blobs: false })).records;
   const stored = async () => (await backend.storage.list(1000)).map((r) => r.id);
   const onBackend = async (id: string) => (await stored()).filter((x) => x === id).length;
   const synced = (id: string, what: string, timeout = 45_000) =>

@@ -146,12 +146,12 @@ export function extensionId(sw: Worker): string {
 }
 
 /** Read every stored evidence row (and blob sizes) straight from the extension's IndexedDB. */
-export async function readStore(sw: Worker): Promise<{
+export async function readStore(sw: Worker, opts: { blobs?: boolean } = {}): Promise<{
   records: any[];
   blobs: Record<string, { size: number; type: string; base64: string }>;
 }> {
   await shimNames(sw);
-  return sw.evaluate(async () => {
+  return sw.evaluate(async (withBlobs) => {
     const db: IDBDatabase = await new Promise((res, rej) => {
       const r = indexedDB.open('asn-evidence');
       r.onsuccess = () => res(r.result);
@@ -166,6 +166,10 @@ export async function readStore(sw: Worker): Promise<{
         tx.onerror = () => rej(tx.error);
       });
     const [, records] = await all<unknown>('evidence');
+    if (!withBlobs) {
+      db.close();
+      return { records, blobs: {} };
+    }
     const [bkeys, bvals] = await all<Blob>('blobs');
     const blobs: Record<string, { size: number; type: string; base64: string }> = {};
     for (let i = 0; i < bkeys.length; i++) {
@@ -177,7 +181,7 @@ export async function readStore(sw: Worker): Promise<{
     }
     db.close();
     return { records, blobs };
-  });
+  }, opts.blobs !== false);
 }
 
 /** Stop the extension's service worker through CDP, as Chrome does when it idles. */
