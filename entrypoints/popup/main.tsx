@@ -9,6 +9,7 @@ import type { FlagResult, StatusSummary } from '../../lib/messages';
 import { sendExport } from '../../components/export-api';
 import type { ExportResult } from '../../lib/export-protocol';
 import { tx } from '../../lib/i18n/export-messages';
+import { tw } from '../../lib/i18n/watchlist-messages';
 
 function Popup() {
   const [t, lang] = useT();
@@ -105,6 +106,7 @@ function Popup() {
       )}
       <p style={{ marginTop: '10px', display: 'flex', gap: '8px', flexWrap: 'wrap' }}>
         <button id="open-manager" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/manager.html') })}>{t('evidenceManager')}</button>
+        <button id="open-watchlist" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/watchlist.html') })}>{tw(lang, 'navLink')}</button>
         <button id="export-all" disabled={exporting} onClick={() => void exportAll()}>{exporting ? tx(lang, 'exporting') : tx(lang, 'exportAll')}</button>
       </p>
       {exported && (

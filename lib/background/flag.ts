@@ -18,6 +18,7 @@ import { sanitizeRecord } from '../record/sanitize';
 import { attest } from '../integrity/attestation';
 import { appendCustody } from '../integrity/custody';
 import { installationKey } from '../integrity/keystore';
+import { enrichFromWatchlist } from '../watchlist/store';
 import { getSettings } from '../settings';
 import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
 import { refreshBadge } from './badge';
@@ -248,6 +249,7 @@ async function storeCapture(
     monitor,
     client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
   });
+  await enrichFromWatchlist(built, capturedAt); // subject + candidate from the daftar pantau (fieldSources 'user')
   const { record, dropped } = sanitizeRecord(built);
   // Sign the record as captured with the installation's key (edits later go to the custody log).
   record.attestation = await attest(record, await installationKey(), capturedAt);

@@ -9,6 +9,7 @@ import type { FlagResult, PrepareResult, SerializableExtraction, ToContent } fro
 import type { Lang } from '../i18n/messages';
 import { ct as t } from '../i18n/content-messages';
 import { createOverlay, type Overlay } from './overlay';
+import { startWatchMarker } from './watch-marker';
 import {
   contextTarget, hoveredTarget, registerTarget, setContextTarget, setHovered, targetById,
 } from './targets';
@@ -36,6 +37,7 @@ async function settle(win: Window, scrolled = true): Promise<void> {
 export function startAgent(opts: AgentOptions): void {
   const { win, signal } = opts;
   const doc = win.document;
+  startWatchMarker({ doc, win, signal, onInvalidated: (cb) => opts.onInvalidated(cb) });
   let lang = opts.lang;
   let overlay: Overlay | null = null;
   let captureGuard: ReturnType<typeof setTimeout> | undefined;

@@ -40,7 +40,8 @@ describe('content-script agent', () => {
     await new Promise((r) => setTimeout(r, 40));
   };
   /** fake-browser's sendMessage only knows sendResponse-style listeners; call ours directly. */
-  const deliver = async (msg: unknown) => (await fakeBrowser.runtime.onMessage.trigger(msg, {}, () => undefined))[0];
+  const deliver = async (msg: unknown) =>
+    (await fakeBrowser.runtime.onMessage.trigger(msg, {}, () => undefined)).find((r) => r !== undefined);
   const overlay = () => document.querySelector<HTMLElement>('asn-evidence-overlay');
 
   it('shows one flag button for the hovered comment and ignores clicks made by page scripts', async () => {
