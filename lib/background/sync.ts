@@ -7,7 +7,7 @@
  */
 import { browser } from 'wxt/browser';
 import {
-  deleteEvidence, getBlob, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
+  deleteEvidence, getBlob, getEvidence, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
 } from '../db/evidence-db';
 import { t, type Lang } from '../i18n/messages';
 import { backendItem, getSettings } from '../settings';
@@ -103,6 +103,8 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
 
   let uploaded = 0;
   let failed = 0;
+  /** After a transient failure: not before this instant (the failed record's backoff). */
+  let holdUntil: number | null = null;
   let status = await setStatus(lang, { state: 'syncing', message: t(lang, 'sync_running') });
   const queue = (await listEvidence({ status: 'queued' }))
     .sort((a, b) => a.record.capturedAt.localeCompare(b.record.capturedAt));
@@ -136,14 +138,18 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
       status = await setStatus(lang, { state: 'paused', message: t(lang, 'sync_paused', { reason: outcome.message }), httpStatus: outcome.status });
       break;
     } else {
-      // Network down or server trouble: stop this run; backoff decides when to come back.
+      // Network down or server trouble: stop this run; the failed record's backoff decides when
+      // to come back for the whole queue (the others would only meet the same trouble).
       status = await setStatus(lang, { state: 'retrying', message: t(lang, 'sync_retrying', { reason: outcome.message }), httpStatus: outcome.status });
+      const after = await getEvidence(ev.id);
+      holdUntil = after?.sync.nextAttemptAt ? Date.parse(after.sync.nextAttemptAt) : null;
       break;
     }
   }
   if (status.state === 'syncing') status = await setStatus(lang, { state: 'ok', message: t(lang, 'sync_ok') });
   await refreshBadge();
-  await scheduleNext(now());
+  if (status.state === 'paused') await clearSchedule(); // waits for the monitor, not for a timer
+  else await scheduleNext(now(), deps, holdUntil);
   return { uploaded, failed, remaining: await countWaiting(), status };
 }
 
@@ -173,17 +179,24 @@ async function countWaiting(): Promise<number> {
 }
 
 /** Arm the alarm (survives the worker) and, for short waits, a timer (alarms fire >= 30 s). */
-export async function scheduleNext(now: number): Promise<void> {
+export async function scheduleNext(now: number, deps: SyncDeps = {}, notBefore: number | null = null): Promise<void> {
   clearTimeout(timer);
   const states = (await listEvidence({ status: 'queued' })).map(toSyncState).filter((s): s is SyncState => !!s);
-  const due = nextDueAt(states, now);
-  if (due === null) {
+  const earliest = nextDueAt(states, now);
+  if (earliest === null) {
     await browser.alarms.clear(SYNC_ALARM);
     return;
   }
+  const due = notBefore !== null && Number.isFinite(notBefore) ? Math.max(earliest, notBefore) : earliest;
   const wait = Math.max(0, due - now);
   await browser.alarms.create(SYNC_ALARM, { when: now + Math.max(wait, MIN_ALARM_MS), periodInMinutes: 5 });
-  if (wait < MIN_ALARM_MS) timer = setTimeout(() => void requestSync(), wait);
+  // The timer's run uses the same transport and clock as the run that armed it.
+  if (wait < MIN_ALARM_MS) timer = setTimeout(() => void requestSync(deps), wait);
+}
+
+async function clearSchedule(): Promise<void> {
+  clearTimeout(timer);
+  await browser.alarms.clear(SYNC_ALARM);
 }
 
 /** The monitor fixed something: failed records (or one) go back to the queue, pause lifted. */
