@@ -5,12 +5,15 @@
  *   - capture latency: flag -> durable record vs a bare captureVisibleTab (Chromium), p50/p95
  *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
  *   - export: 1,000 records x 300 KB through writeBundle vs a bare fflate zip (Node)
+ *   - watchlist marking: a 5,000-post feed with 1,000 watched accounts, page main-thread time with
+ *     marking vs the same page with marking off (Chromium)
  * Needs `npm run build` and `npm run build:e2e` first (the npm script does both).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { runCaptureBench } from './capture';
 import { runSyncBench } from './sync';
+import { runWatchlistBench } from './watchlist';
 // @ts-expect-error plain ESM module without types
 import { runExportBench } from './export.mjs';
 
@@ -35,6 +38,10 @@ rows.push([`sync ${sync.records} x ${sync.kb} KB`, `${(sync.extensionMs / 1000).
 console.error('export (Node)…');
 const exp = await runExportBench({ records: quick ? 200 : 1000, kb: 300, runs: quick ? 1 : 3, log });
 rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${exp.ratio.toFixed(2)} (target <= 1.5) ${exp.pass ? 'ok' : 'MISS'}; report without embedded images ${exp.ratioWithoutEmbeddedReportImages.toFixed(2)}`]);
+
+console.error('watchlist marking (Chromium)…');
+const wl = await runWatchlistBench({ posts: quick ? 1000 : 5000, watched: quick ? 200 : 1000, runs: quick ? 1 : 3, log });
+rows.push([`watchlist: ${wl.posts} posts, ${wl.watched} watched`, `busy ${(wl.onBusyMs / 1000).toFixed(1)} s, ${wl.marked} names marked`, `marking off ${(wl.offBusyMs / 1000).toFixed(1)} s`, `busy-time ratio ${wl.busyRatio.toFixed(2)} (wall ${wl.ratio.toFixed(2)})`]);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'measured', 'baseline (same run)', 'ratio'][i]!.length));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
