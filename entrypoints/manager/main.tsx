@@ -10,6 +10,7 @@ import '../../assets/ui.css';
 import { CaseFiles } from '../../components/case-files';
 import { DeletionLog } from '../../components/deletion-log';
 import { sendExport, uploadBundle } from '../../components/export-api';
+import { exportBundle } from '../../lib/background/export';
 import { RecordView } from '../../components/record-view';
 import { sendWorkbench } from '../../components/workbench-api';
 import { wx } from '../../lib/i18n/workbench-messages';
@@ -80,6 +81,13 @@ function Manager() {
     if (r?.ok) setList(r);
   };
   useEffect(() => { void load(); }, [filter, form.violations]);
+  // Opened from the popup's "Ekspor semua": export everything once the page is up.
+  useEffect(() => {
+    if (new URLSearchParams(location.search).get('export') === 'all') {
+      history.replaceState(null, '', location.pathname);
+      void doExport({});
+    }
+  }, []);
 
   const rows = list?.rows ?? [];
   const visibleSelected = rows.filter((r) => selected.has(r.id)).map((r) => r.id);
@@ -89,7 +97,10 @@ function Manager() {
     setExporting(true);
     setExported(null);
     try {
-      setExported(await sendExport<ExportResult>({ type: 'export-bundle', filter: f }));
+      // Built here, in the page, not in the service worker: a page can hand the ZIP to the
+      // downloads API as a blob: URL, whatever its size (a worker would need a data: URL, which
+      // Chrome refuses past ~60-100 MB and which doubles the memory).
+      setExported(await exportBundle(f, lang));
     } catch (e) {
       setExported({ ok: false, code: 'error', message: x('exportFailed', { reason: String((e as Error)?.message ?? e) }) });
     } finally {

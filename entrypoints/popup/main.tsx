@@ -6,8 +6,6 @@ import { send } from '../../components/api';
 import { formatTime, useT } from '../../components/i18n';
 import { StatusChip, StatusCounts } from '../../components/status';
 import type { FlagResult, StatusSummary } from '../../lib/messages';
-import { sendExport } from '../../components/export-api';
-import type { ExportResult } from '../../lib/export-protocol';
 import { tx } from '../../lib/i18n/export-messages';
 import { tw } from '../../lib/i18n/watchlist-messages';
 
@@ -16,19 +14,9 @@ function Popup() {
   const [status, setStatus] = useState<StatusSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<FlagResult | null>(null);
-  const [exported, setExported] = useState<ExportResult | null>(null);
-  const [exporting, setExporting] = useState(false);
-  const exportAll = async () => {
-    setExporting(true);
-    setExported(null);
-    try {
-      setExported(await sendExport<ExportResult>({ type: 'export-bundle', filter: {} }));
-    } catch (e) {
-      setExported({ ok: false, code: 'error', message: String((e as Error)?.message ?? e) });
-    } finally {
-      setExporting(false);
-    }
-  };
+  // The export runs in the evidence manager page (a popup closes as soon as it loses focus).
+  const exportAll = () => void browser.tabs.create({ url: browser.runtime.getURL('/manager.html?export=all') });
+
 
   const load = () => void send<StatusSummary>({ type: 'get-status' }).then(setStatus);
   useEffect(() => {
@@ -107,13 +95,8 @@ function Popup() {
       <p style={{ marginTop: '10px', display: 'flex', gap: '8px', flexWrap: 'wrap' }}>
         <button id="open-manager" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/manager.html') })}>{t('evidenceManager')}</button>
         <button id="open-watchlist" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/watchlist.html') })}>{tw(lang, 'navLink')}</button>
-        <button id="export-all" disabled={exporting} onClick={() => void exportAll()}>{exporting ? tx(lang, 'exporting') : tx(lang, 'exportAll')}</button>
+        <button id="export-all" onClick={exportAll}>{tx(lang, 'exportAll')}</button>
       </p>
-      {exported && (
-        <p class={`msg ${exported.ok ? 'ok' : 'error'}`} role="alert" id="export-result">
-          {exported.ok ? tx(lang, 'exportDone', { n: exported.recordCount, file: exported.fileName }) : exported.message}
-        </p>
-      )}
       <p style={{ marginTop: '10px' }}>
         <a href="#" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>{t('settings')}</a>
       </p>
