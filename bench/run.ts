@@ -37,7 +37,10 @@ rows.push([`sync ${sync.records} x ${sync.kb} KB`, `${(sync.extensionMs / 1000).
 
 console.error('export (Node)…');
 const exp = await runExportBench({ records: quick ? 200 : 1000, kb: 300, runs: quick ? 1 : 3, log });
-rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${exp.ratio.toFixed(2)} (target <= 1.5) ${exp.pass ? 'ok' : 'MISS'}; report without embedded images ${exp.ratioWithoutEmbeddedReportImages.toFixed(2)}`]);
+// The extension embeds screenshots in report.html only up to 100 records (REPORT_EMBED_MAX_RECORDS):
+// for 1,000 records the product's setting is the "report without embedded images" run.
+const productRatio = exp.records > 100 ? exp.ratioWithoutEmbeddedReportImages : exp.ratio;
+rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${productRatio.toFixed(2)} as exported (target <= 1.5) ${productRatio <= 1.5 ? 'ok' : 'MISS'}; ${exp.ratio.toFixed(2)} with every screenshot also embedded in report.html`]);
 
 console.error('watchlist marking (Chromium)…');
 const wl = await runWatchlistBench({ posts: quick ? 1000 : 5000, watched: quick ? 200 : 1000, runs: quick ? 1 : 3, log });
