@@ -18,18 +18,20 @@ const pct = (xs: number[], p: number) => {
 
 export async function runCaptureBench({ samples = 20, log = (_: string) => {} } = {}): Promise<CaptureBenchResult> {
   const fixtures = await startFixtureServer();
-  fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
+  fixtures.route('www.facebook.com', '/permalink.php', 'facebook-many-comments.html');
   const context = await launchChromium(tempProfile('bench-capture'), fixtures.port);
   try {
     const sw = await serviceWorker(context);
     const page = await context.newPage();
     await page.goto('https://www.facebook.com/permalink.php?story_fbid=pfbid0E2eTestPostAbCdEfGhIjKlMnOpQrStUvWxYz123&id=100064405103773');
     await page.bringToFront();
-    await page.hover('#comment-budi', { position: { x: 40, y: 30 } }); // the command flags the hovered comment
     await sw.evaluate('globalThis.__name ??= (f) => f');
     const bare: number[] = [];
     const flag: number[] = [];
     for (let i = 0; i < samples; i++) {
+      // A different comment each time (a second flag of the same one is a duplicate); the keyboard
+      // command flags the hovered comment.
+      await page.hover(`#c${i % 30}`, { position: { x: 40, y: 30 } });
       const [b, f] = await sw.evaluate(async () => {
         const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
         const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });

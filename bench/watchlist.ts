@@ -21,8 +21,13 @@ export interface WatchlistBenchResult {
   /** Median main-thread busy ms (CDP TaskDuration: page + content script) with marking on / off. */
   onBusyMs: number;
   offBusyMs: number;
-  /** The headline number: busy time with marking / without (less noisy than wall time). */
+  /** The headline number: busy time with the extension marking / the same page in a browser without the extension. */
   busyRatio: number;
+  /** Median busy ms of the page in a browser without the extension, and wall ms until idle. */
+  bareBusyMs: number;
+  bareMs: number;
+  /** Busy time with marking on / the extension loaded with marking switched off. */
+  busyRatioMarkerOff: number;
   /** Name links marked in the last "on" run (checks the work was done) and expected. */
   marked: number;
   expected: number;
@@ -57,14 +62,18 @@ export async function runWatchlistBench({
   try {
     const sw = await serviceWorker(context);
     await shimNames(sw);
-    const one = async (on: boolean): Promise<{ ms: number; builtMs: number; busyMs: number; marked: number }> => {
-      await sw.evaluate(async ([v]) => { await chrome.storage.local.set({ watchlistKeys: v }); }, [{ enabled: on, keys }] as const);
-      const page = await context.newPage();
+    // The same page in a browser without the extension: the baseline the issue asks for.
+    const bare = await launchChromium(tempProfile('bench-watchlist-bare'), fixtures.port, [], null);
+    const one = async (on: boolean, ctx = context): Promise<{ ms: number; builtMs: number; busyMs: number; marked: number }> => {
+      if (ctx === context) {
+        await sw.evaluate(async ([v]) => { await chrome.storage.local.set({ watchlistKeys: v }); }, [{ enabled: on, keys }] as const);
+      }
+      const page = await ctx.newPage();
       await page.goto('https://www.facebook.com/permalink.php?story_fbid=pfbid0Bench&id=100064405103773');
       await page.waitForTimeout(300); // content script started (document_idle)
       await shimNames(page);
       // Main-thread busy time of the tab (page and content-script worlds together), from CDP.
-      const cdp = await context.newCDPSession(page);
+      const cdp = await ctx.newCDPSession(page);
       await cdp.send('Performance.enable');
       const busy = async () => {
         const { metrics } = await cdp.send('Performance.getMetrics');
@@ -120,27 +129,37 @@ export async function runWatchlistBench({
       return { ...res, busyMs };
     };
     await one(false); // warm-up
+    await one(false, bare);
     const on: number[] = [];
     const off: number[] = [];
+    const none: number[] = [];
     const onBusy: number[] = [];
     const offBusy: number[] = [];
+    const noneBusy: number[] = [];
     let marked = 0;
     for (let r = 0; r < runs; r++) {
       const a = await one(true);
       const b = await one(false);
+      const c = await one(false, bare);
       on.push(a.ms);
       off.push(b.ms);
+      none.push(c.ms);
       onBusy.push(a.busyMs);
       offBusy.push(b.busyMs);
+      noneBusy.push(c.busyMs);
       marked = a.marked;
-      log(`run ${r + 1}: marking on ${a.ms.toFixed(0)} ms until idle, busy ${a.busyMs.toFixed(0)} ms (${a.marked} marked); off ${b.ms.toFixed(0)} ms, busy ${b.busyMs.toFixed(0)} ms`);
+      log(`run ${r + 1}: marking on ${a.ms.toFixed(0)} ms until idle, busy ${a.busyMs.toFixed(0)} ms (${a.marked} marked); marking off ${b.ms.toFixed(0)} / ${b.busyMs.toFixed(0)} ms; no extension ${c.ms.toFixed(0)} / ${c.busyMs.toFixed(0)} ms`);
     }
+    await bare.close();
     const onMs = median(on);
     const offMs = median(off);
+    const bareMs = median(none);
     const onBusyMs = median(onBusy);
     const offBusyMs = median(offBusy);
+    const bareBusyMs = median(noneBusy);
     return {
-      posts, watched, population: people, onMs, offMs, ratio: onMs / offMs, onBusyMs, offBusyMs, busyRatio: onBusyMs / offBusyMs,
+      posts, watched, population: people, onMs, offMs, ratio: onMs / bareMs, onBusyMs, offBusyMs,
+      busyRatio: onBusyMs / bareBusyMs, bareBusyMs, bareMs, busyRatioMarkerOff: onBusyMs / offBusyMs,
       marked, expected, runs,
     };
   } finally {

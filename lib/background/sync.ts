@@ -20,6 +20,8 @@ import { appendCustody } from '../integrity/custody';
 import { syncStatusItem, type SyncStatus } from './sync-status';
 
 export const SYNC_ALARM = 'asn-sync';
+/** Uploads in flight at once (the reference backend and most servers handle this easily). */
+export const UPLOAD_CONCURRENCY = 2;
 /** Chrome does not fire alarms sooner than 30 s; shorter waits use a timer as well. */
 const MIN_ALARM_MS = 30_000;
 
@@ -109,43 +111,63 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
   const queue = (await listEvidence({ status: 'queued' }))
     .sort((a, b) => a.record.capturedAt.localeCompare(b.record.capturedAt));
 
-  for (const ev of queue) {
-    const state = toSyncState(ev);
-    if (!state || !isDue(state, now())) continue;
-    const blob = await getBlob(ev.id, 'screenshot');
-    if (!blob) {
-      await applyOutcome(ev.id, { kind: 'rejected', status: 0, message: t(lang, 'sync_noScreenshot') }, deps, monitor.name);
-      failed++;
-      continue;
-    }
-    // queued -> sending, durably, before the request: a killed worker leaves a trace to recover.
-    const claimed = await updateEvidence(ev.id, (cur) => {
-      const s = toSyncState(cur);
-      if (!s) return null;
-      const next = markSending(s, now());
-      return next === s ? null : { ...cur, ...fromSyncState(next), updatedAt: new Date(now()).toISOString() };
-    });
-    if (!claimed || claimed.status !== 'sending') continue;
+  const due = queue.filter((ev) => {
+    const s = toSyncState(ev);
+    return !!s && isDue(s, now());
+  });
+  let next = 0;
+  let stop = false;
+  let lastBadge = 0;
+  const badge = async () => {
+    if (Date.now() - lastBadge < 500) return; // the count, not every step, is what the monitor sees
+    lastBadge = Date.now();
     await refreshBadge();
+  };
 
-    const outcome = await uploadEvidence({
-      baseUrl: backend.baseUrl, token: backend.token, record: claimed.record, screenshot: blob, fetchImpl: deps.fetchImpl,
-    });
-    await applyOutcome(ev.id, outcome, deps, monitor.name);
-    if (outcome.kind === 'stored') uploaded++;
-    else if (outcome.kind === 'rejected') failed++;
-    else if (outcome.kind === 'auth') {
-      status = await setStatus(lang, { state: 'paused', message: t(lang, 'sync_paused', { reason: outcome.message }), httpStatus: outcome.status });
-      break;
-    } else {
-      // Network down or server trouble: stop this run; the failed record's backoff decides when
-      // to come back for the whole queue (the others would only meet the same trouble).
-      status = await setStatus(lang, { state: 'retrying', message: t(lang, 'sync_retrying', { reason: outcome.message }), httpStatus: outcome.status });
-      const after = await getEvidence(ev.id);
-      holdUntil = after?.sync.nextAttemptAt ? Date.parse(after.sync.nextAttemptAt) : null;
-      break;
+  // UPLOAD_CONCURRENCY uploads in flight: one request's wait overlaps the other's IndexedDB work.
+  const worker = async () => {
+    while (!stop && next < due.length) {
+      const ev = due[next++]!;
+      const blob = await getBlob(ev.id, 'screenshot');
+      if (!blob) {
+        await applyOutcome(ev.id, { kind: 'rejected', status: 0, message: t(lang, 'sync_noScreenshot') }, deps, monitor.name);
+        failed++;
+        continue;
+      }
+      // queued -> sending before the request, so a killed worker leaves a trace to recover. Not
+      // fsynced (relaxed): if the mark is lost the record is simply still queued and is sent
+      // again, which the server's idempotency makes safe. The outcome below is strict.
+      const claimed = await updateEvidence(ev.id, (cur) => {
+        const s = toSyncState(cur);
+        if (!s) return null;
+        const marked = markSending(s, now());
+        return marked === s ? null : { ...cur, ...fromSyncState(marked), updatedAt: new Date(now()).toISOString() };
+      }, { durability: 'relaxed' });
+      if (!claimed || claimed.status !== 'sending') continue;
+      await badge();
+
+      const outcome = await uploadEvidence({
+        baseUrl: backend.baseUrl, token: backend.token, record: claimed.record, screenshot: blob, fetchImpl: deps.fetchImpl,
+      });
+      await applyOutcome(ev.id, outcome, deps, monitor.name);
+      if (outcome.kind === 'stored') uploaded++;
+      else if (outcome.kind === 'rejected') failed++;
+      else if (outcome.kind === 'auth') {
+        if (!stop) status = await setStatus(lang, { state: 'paused', message: t(lang, 'sync_paused', { reason: outcome.message }), httpStatus: outcome.status });
+        stop = true;
+      } else {
+        // Network down or server trouble: stop this run; the failed record's backoff decides when
+        // to come back for the whole queue (the others would only meet the same trouble).
+        if (!stop) {
+          status = await setStatus(lang, { state: 'retrying', message: t(lang, 'sync_retrying', { reason: outcome.message }), httpStatus: outcome.status });
+          const after = await getEvidence(ev.id);
+          holdUntil = after?.sync.nextAttemptAt ? Date.parse(after.sync.nextAttemptAt) : null;
+        }
+        stop = true;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, worker));
   if (status.state === 'syncing') status = await setStatus(lang, { state: 'ok', message: t(lang, 'sync_ok') });
   await refreshBadge();
   if (status.state === 'paused') await clearSchedule(); // waits for the monitor, not for a timer

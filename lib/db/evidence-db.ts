@@ -217,10 +217,11 @@ export async function getBlob(id: string, which: 'screenshot' | 'full'): Promise
 export async function updateEvidence(
   id: string,
   fn: (ev: StoredEvidence) => StoredEvidence | null,
+  opts: { durability?: 'strict' | 'relaxed' } = {},
 ): Promise<StoredEvidence | undefined> {
   const db = await openEvidenceDb();
   return guarded(async () => {
-    const tx = db.transaction('evidence', 'readwrite', { durability: 'strict' });
+    const tx = db.transaction('evidence', 'readwrite', { durability: opts.durability ?? 'strict' });
     const cur = await tx.store.get(id);
     if (!cur) {
       await tx.done;

@@ -92,9 +92,9 @@ export async function launchChromium(
   profile: string,
   fixturePort: number,
   extra: string[] = [],
-  ext = CHROME_EXT,
+  ext: string | null = CHROME_EXT,
 ): Promise<BrowserContext> {
-  if (!existsSync(join(ext, 'manifest.json'))) throw new Error(`build the extension first (${ext})`);
+  if (ext && !existsSync(join(ext, 'manifest.json'))) throw new Error(`build the extension first (${ext})`);
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? which('chromium', 'chromium-browser', 'google-chrome'),
     headless: true,
@@ -103,7 +103,7 @@ export async function launchChromium(
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
+      ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ['--disable-extensions']),
       `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`).join(', ')}`,
       '--ignore-certificate-errors',
       ...extra,
