@@ -7,6 +7,7 @@ import type { Box } from './record/schema';
 import type { Extraction } from './platforms/types';
 import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
 import type { SyncStatus } from './background/sync-status';
+import type { ToBackgroundVault, VaultStatus } from './vault-protocol';
 
 export type SerializableExtraction = Omit<Extraction, 'element'>;
 
@@ -29,7 +30,7 @@ export interface PrepareFail { ok: false; code: 'login_wall' | 'checkpoint' | 'e
 export type PrepareResult = PrepareOk | PrepareFail;
 
 export type FlagErrorCode =
-  | 'restricted' | 'no_tab' | 'storage_full' | 'capture' | 'permission' | 'login_wall' | 'duplicate' | 'error';
+  | 'restricted' | 'no_tab' | 'storage_full' | 'capture' | 'permission' | 'login_wall' | 'duplicate' | 'locked' | 'error';
 
 export type FlagResult =
   | { ok: true; id: string; sha256: string; width: number; height: number; truncated: boolean }
@@ -44,6 +45,7 @@ export type ToContent =
 
 /** Content script / extension pages -> background. */
 export type ToBackground =
+  | ToBackgroundVault
   | { type: 'flag-from-page'; targetId: string }
   | { type: 'flag-active-tab' }
   | { type: 'get-status' }
@@ -56,6 +58,8 @@ export interface StatusSummary {
   counts: Record<EvidenceStatus, number>;
   waiting: number;
   sync: SyncStatus;
+  /** The optional encryption of the local store: while locked, `recent` and `failed` are empty. */
+  vault: VaultStatus;
   /** Records the server refused, with its reason, so the monitor can fix and retry. */
   failed: Array<{ id: string; message: string; status: number | null; subjectName: string | null }>;
   recent: Array<Pick<StoredEvidence, 'id' | 'status'> & {

@@ -5,6 +5,7 @@
  * Page-derived text (names, comment text, file names inside a bundle) is rendered as text only.
  */
 import { render } from 'preact';
+import { VaultGate } from '../../components/vault';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import '../../assets/ui.css';
 import { CaseFiles } from '../../components/case-files';
@@ -369,4 +370,4 @@ function VerifySection({ x, lang, onImported }: {
   );
 }
 
-render(<Manager />, document.getElementById('app')!);
+render(<VaultGate><Manager /></VaultGate>, document.getElementById('app')!);

@@ -6,6 +6,7 @@ import { useT } from '../../components/i18n';
 import { isLang } from '../../lib/i18n/messages';
 import { DEFAULT_SETTINGS, settingsItem, type Settings } from '../../lib/settings';
 import { BackendSection } from './backend';
+import { VaultSection } from '../../components/vault';
 
 /** Capturing from the in-page button has no toolbar gesture, so it needs site access, asked for here. */
 const CAPTURE_ORIGINS = { origins: ['<all_urls>'] };
@@ -72,6 +73,7 @@ function Options() {
         {msg && <p class={`msg ${msg.kind}`} role="status" id="options-msg">{msg.text}</p>}
       </form>
       <BackendSection t={t} />
+      <VaultSection />
     </main>
   );
 }

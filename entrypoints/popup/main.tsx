@@ -8,6 +8,8 @@ import { StatusChip, StatusCounts } from '../../components/status';
 import type { FlagResult, StatusSummary } from '../../lib/messages';
 import { tx } from '../../lib/i18n/export-messages';
 import { tw } from '../../lib/i18n/watchlist-messages';
+import { tv } from '../../lib/i18n/vault-messages';
+import { LockedNotice } from '../../components/vault';
 
 function Popup() {
   const [t, lang] = useT();
@@ -51,12 +53,13 @@ function Popup() {
           {result.ok ? t('flagged') : result.message}
         </p>
       )}
+      {status && !status.vault.unlocked && <LockedNotice lang={lang} onUnlocked={load} />}
       {status && (
         <>
           <StatusCounts counts={status.counts} t={t} />
           <p class="muted" id="waiting">{t('waitingToSync', { n: status.waiting })}</p>
           {status.sync.message && (
-            <p class={`msg ${status.sync.state === 'paused' ? 'error' : status.sync.state === 'ok' ? 'ok' : 'info'}`}
+            <p class={`msg ${status.sync.state === 'paused' || status.sync.state === 'locked' ? 'error' : status.sync.state === 'ok' ? 'ok' : 'info'}`}
               id="sync-status" data-state={status.sync.state}>{status.sync.message}</p>
           )}
           <button id="sync-now" onClick={() => void send({ type: 'sync-now' }).then(load)}>{t('syncNow')}</button>
@@ -96,6 +99,9 @@ function Popup() {
         <button id="open-manager" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/manager.html') })}>{t('evidenceManager')}</button>
         <button id="open-watchlist" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/watchlist.html') })}>{tw(lang, 'navLink')}</button>
         <button id="export-all" onClick={exportAll}>{tx(lang, 'exportAll')}</button>
+        {status?.vault.enabled && status.vault.unlocked && (
+          <button id="vault-lock" onClick={() => void send({ type: 'vault-lock' }).then(load)}>🔒 {tv(lang, 'lockNow')}</button>
+        )}
       </p>
       <p style={{ marginTop: '10px' }}>
         <a href="#" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>{t('settings')}</a>

@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { VaultGate } from '../../components/vault';
 import { useEffect, useState } from 'preact/hooks';
 import '../../assets/ui.css';
 import { send } from '../../components/api';
@@ -104,4 +105,4 @@ function Review({ id }: { id: string }) {
 }
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
-render(<Review id={id} />, document.getElementById('app')!);
+render(<VaultGate><Review id={id} /></VaultGate>, document.getElementById('app')!);

@@ -6,7 +6,7 @@ import { browser, type Browser } from 'wxt/browser';
 import {
   countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, updateEvidence,
 } from '../db/evidence-db';
-import { t } from '../i18n/messages';
+import { t, type Lang } from '../i18n/messages';
 import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
 import { appendCustody } from '../integrity/custody';
@@ -20,6 +20,10 @@ import { requestSync, retryRecords } from './sync';
 import { handleExportMessage } from './export-handlers';
 import { handleWorkbenchMessage } from './workbench-handlers';
 import { syncStatusItem } from './sync-status';
+import { handleVaultMessage, vaultStatus } from './vault-handlers';
+import { VaultLockedError } from '../db/vault';
+import { tv } from '../i18n/vault-messages';
+import { recoverQueue } from './sync';
 
 export type Sender = Browser.runtime.MessageSender;
 
@@ -53,6 +57,27 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
     }
   }
   if (isOwnPage(sender)) {
+    const lang = (await getSettings()).language;
+    try {
+      return await fromOwnPage(msg, lang);
+    } catch (e) {
+      // The encrypted store is locked: every page shows the unlock form on this code.
+      if (e instanceof VaultLockedError) return { ok: false, code: 'locked', message: tv(lang, 'lockedTitle') };
+      throw e;
+    }
+  }
+  return undefined; // not for us: never answer strangers
+}
+
+/** After the records became readable again: the queue left by a killed worker, then sync. */
+function afterUnlock(): void {
+  void recoverQueue().then(() => requestSync()).then(() => refreshBadge()).catch(() => undefined);
+}
+
+async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
+  {
+    const vault = handleVaultMessage(msg, lang, { onUnlocked: afterUnlock });
+    if (vault) return vault;
     const exported = handleExportMessage(msg, (await getSettings()).language);
     if (exported) return exported;
     const workbench = handleWorkbenchMessage(msg, (await getSettings()).language);
@@ -82,17 +107,23 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
       }
     }
   }
-  return undefined; // not for us: never answer strangers
+  return undefined;
 }
 
 export async function statusSummary(): Promise<StatusSummary> {
+  const vault = await vaultStatus();
+  // Locked: the counts and the sync state are readable, the records are not.
   const [counts, recent, failed, sync] = await Promise.all([
-    countByStatus(), listEvidence({ limit: 8 }), listEvidence({ status: 'failed', limit: 50 }), syncStatusItem.getValue(),
+    countByStatus(),
+    vault.unlocked ? listEvidence({ limit: 8 }) : [],
+    vault.unlocked ? listEvidence({ status: 'failed', limit: 50 }) : [],
+    syncStatusItem.getValue(),
   ]);
   return {
     counts,
     waiting: waitingCount(counts),
     sync,
+    vault,
     failed: failed.map((e) => ({
       id: e.id,
       message: e.sync.lastError?.message ?? '',

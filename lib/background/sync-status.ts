@@ -2,7 +2,7 @@
 import { storage } from 'wxt/utils/storage';
 
 export interface SyncStatus {
-  state: 'idle' | 'unconfigured' | 'syncing' | 'ok' | 'retrying' | 'paused';
+  state: 'idle' | 'unconfigured' | 'syncing' | 'ok' | 'retrying' | 'paused' | 'locked';
   /** Already translated for the monitor; never contains the token. */
   message: string;
   httpStatus?: number | null;

@@ -7,8 +7,9 @@
  */
 import { browser } from 'wxt/browser';
 import {
-  deleteEvidence, getBlob, getEvidence, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
+  countByStatus, deleteEvidence, getBlob, getEvidence, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
 } from '../db/evidence-db';
+import { vaultState } from '../db/vault';
 import { t, type Lang } from '../i18n/messages';
 import { backendItem, getSettings } from '../settings';
 import { uploadEvidence, type FetchLike, type UploadOutcome } from '../sync/protocol';
@@ -70,6 +71,8 @@ export function requestSync(deps: SyncDeps = {}): Promise<SyncRunResult> {
 
 /** At worker start: records left "sending" by a killed worker go back to the queue. */
 export async function recoverQueue(): Promise<number> {
+  const vault = await vaultState();
+  if (vault.meta && !vault.keys) return 0; // locked: done at unlock (lib/background/handlers.ts)
   const sending = await listEvidence({ status: 'sending' });
   for (const ev of sending) {
     await updateEvidence(ev.id, (cur) => {
@@ -94,6 +97,14 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
   const backend = await backendItem.getValue();
   if (!backend.baseUrl.trim()) {
     const status = await setStatus(lang, { state: 'unconfigured', message: t(lang, 'sync_unconfigured') });
+    return { uploaded: 0, failed: 0, remaining: await countWaiting(), status };
+  }
+  const vault = await vaultState();
+  if (vault.meta && !vault.keys) {
+    // Encrypted and locked: the records cannot be read, so nothing can be sent until the monitor
+    // unlocks (which starts a run). No timer: it would only find the store locked again.
+    const status = await setStatus(lang, { state: 'locked', message: t(lang, 'sync_locked') });
+    await clearSchedule();
     return { uploaded: 0, failed: 0, remaining: await countWaiting(), status };
   }
   await applyRetention(backend.retentionDays, now());
@@ -194,10 +205,8 @@ async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, 
 }
 
 async function countWaiting(): Promise<number> {
-  const [q, s, f] = await Promise.all([
-    listEvidence({ status: 'queued' }), listEvidence({ status: 'sending' }), listEvidence({ status: 'failed' }),
-  ]);
-  return q.length + s.length + f.length;
+  const c = await countByStatus(); // readable while the encrypted store is locked
+  return c.queued + c.sending + c.failed;
 }
 
 /** Arm the alarm (survives the worker) and, for short waits, a timer (alarms fire >= 30 s). */

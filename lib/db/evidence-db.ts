@@ -2,9 +2,21 @@
  * The evidence store. IndexedDB belongs to the background (a content script would open the
  * site's database). Every write uses `durability: 'strict'` so a record reported as saved is on
  * disk, and the record and its screenshots are written in one transaction: all or nothing.
+ *
+ * With the optional passphrase encryption on (lib/db/vault.ts) each record is stored as a
+ * SealedEvidence: only what the sync queue, the counts and the indexes need stays readable (id,
+ * status, times, sync state, capture time, an HMAC of the flagged target); the record, the
+ * monitor's notes and the custody log are one AES-GCM ciphertext bound to the record id, and each
+ * screenshot is an AES-GCM ciphertext bound to its key. Every read and write goes through
+ * encodeRow/decodeRow and encodeBlob/decodeBlob below, so callers always see plain
+ * StoredEvidence and Blobs, and get a VaultLockedError while the vault is locked.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { EvidenceRecord } from '../record/schema';
+import {
+  macKey, resetVaultCache, seal, sealsWrites, unseal, vaultState, VaultLockedError,
+  type Sealed, type VaultState,
+} from './vault';
 
 export const EVIDENCE_STATUSES = ['draft', 'queued', 'sending', 'synced', 'failed'] as const;
 export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];
@@ -66,16 +78,108 @@ export function targetKeyOf(r: Pick<EvidenceRecord, 'platform' | 'kind' | 'post'
 }
 
 export async function findByTargetKey(key: string): Promise<StoredEvidence[]> {
-  return (await openEvidenceDb()).getAllFromIndex('evidence', 'byTargetKey', key);
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  const keys = [key];
+  if (st.meta) {
+    if (!st.keys) throw new VaultLockedError();
+    keys.push(await macKey(st.keys, key));
+  }
+  const rows = (await Promise.all(keys.map((k) => db.getAllFromIndex('evidence', 'byTargetKey', k)))).flat();
+  return Promise.all(rows.map((r) => decodeRow(r, st)));
 }
+
+/** A record as stored while encryption is on (see the top of this file). */
+export interface SealedEvidence {
+  id: string;
+  status: EvidenceStatus;
+  createdAt: string;
+  updatedAt: string;
+  sync: SyncInfo;
+  /** HMAC of the plain target key (vault.macKey) */
+  targetKey?: string;
+  /** only the capture time, for the byCapturedAt index */
+  record: { capturedAt: string };
+  /** {record, missing, warnings, extras, custody, targetKey} as JSON, AES-GCM, AAD `evidence/<id>` */
+  sealed: Sealed;
+}
+/** A screenshot as stored while encryption is on: AES-GCM of its bytes, AAD `blob/<key>`. */
+export interface SealedBlob {
+  type: string;
+  sealed: Sealed;
+}
+export type EvidenceRow = StoredEvidence | SealedEvidence;
+export type BlobRow = Blob | SealedBlob;
 
 interface EvidenceDB extends DBSchema {
   evidence: {
     key: string;
-    value: StoredEvidence;
+    value: EvidenceRow;
     indexes: { byStatus: EvidenceStatus; byCapturedAt: string; byTargetKey: string };
   };
-  blobs: { key: string; value: Blob };
+  blobs: { key: string; value: BlobRow };
+}
+
+export const isSealedRow = (r: EvidenceRow): r is SealedEvidence => !!(r as Partial<SealedEvidence>).sealed;
+export const isSealedBlob = (b: BlobRow): b is SealedBlob => !(b instanceof Blob) && !!(b as Partial<SealedBlob>)?.sealed;
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+interface SealedBody {
+  record: EvidenceRecord;
+  missing: string[];
+  warnings: ExtractionNote[];
+  extras: Record<string, unknown>;
+  custody: CustodyEvent[];
+  targetKey: string | null;
+}
+
+/** The stored form of `ev`: itself, or sealed when encryption is on (or being turned on). */
+export async function encodeRow(ev: StoredEvidence, st: VaultState): Promise<EvidenceRow> {
+  if (!sealsWrites(st)) return ev;
+  if (!st.keys) throw new VaultLockedError();
+  const { record, missing, warnings, extras, custody, targetKey, ...open } = ev;
+  const body: SealedBody = { record, missing, warnings, extras, custody, targetKey: targetKey ?? null };
+  const sealed = await seal(st.keys, te.encode(JSON.stringify(body)), `evidence/${ev.id}`);
+  const row: SealedEvidence = { ...open, record: { capturedAt: record.capturedAt }, sealed };
+  if (targetKey) row.targetKey = await macKey(st.keys, targetKey);
+  return row;
+}
+
+export async function decodeRow(row: EvidenceRow, st: VaultState): Promise<StoredEvidence> {
+  if (!isSealedRow(row)) return row;
+  if (!st.keys) throw new VaultLockedError();
+  const body = JSON.parse(td.decode(await unseal(st.keys, row.sealed, `evidence/${row.id}`))) as SealedBody;
+  const { sealed: _sealed, record: _record, targetKey: _key, ...open } = row;
+  const ev: StoredEvidence = {
+    ...open, record: body.record, missing: body.missing, warnings: body.warnings, extras: body.extras, custody: body.custody,
+  };
+  if (body.targetKey) ev.targetKey = body.targetKey;
+  return ev;
+}
+
+async function encodeBlob(key: string, blob: Blob, st: VaultState): Promise<BlobRow> {
+  if (!sealsWrites(st)) return blob;
+  if (!st.keys) throw new VaultLockedError();
+  return { type: blob.type || 'image/png', sealed: await seal(st.keys, await blob.arrayBuffer(), `blob/${key}`) };
+}
+
+async function decodeBlob(key: string, row: BlobRow, st: VaultState): Promise<Blob> {
+  if (!isSealedBlob(row)) return row;
+  if (!st.keys) throw new VaultLockedError();
+  return new Blob([await unseal(st.keys, row.sealed, `blob/${key}`)], { type: row.type });
+}
+
+/** The same stored version of a row (to write back a conversion only if nothing changed meanwhile). */
+function sameRow(a: EvidenceRow, b: EvidenceRow): boolean {
+  if (isSealedRow(a) !== isSealedRow(b)) return false;
+  if (isSealedRow(a) && isSealedRow(b)) {
+    // A fresh IV on every write: the same IV is the same write.
+    const x = a.sealed.iv;
+    const y = b.sealed.iv;
+    return x.length === y.length && x.every((v, i) => v === y[i]) && a.status === b.status && a.updatedAt === b.updatedAt;
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export const DB_NAME = 'asn-evidence';
@@ -108,8 +212,10 @@ export function openEvidenceDb(): Promise<IDBPDatabase<EvidenceDB>> {
         ev.createIndex('byTargetKey', 'targetKey');
         let cursor = await ev.openCursor();
         while (cursor) {
-          const key = targetKeyOf(cursor.value.record);
-          if (key && cursor.value.targetKey !== key) await cursor.update({ ...cursor.value, targetKey: key });
+          // (Sealed rows did not exist before v2. Later migrations must decode sealed rows.)
+          const row = cursor.value;
+          const key = isSealedRow(row) ? null : targetKeyOf(row.record);
+          if (key && row.targetKey !== key) await cursor.update({ ...row, targetKey: key });
           cursor = await cursor.continue();
         }
       }
@@ -129,10 +235,11 @@ export function openEvidenceDb(): Promise<IDBPDatabase<EvidenceDB>> {
   return dbPromise;
 }
 
-/** For tests: forget the cached connection. */
+/** For tests: forget the cached connection (and the cached vault state). */
 export async function closeEvidenceDb(): Promise<void> {
   const p = dbPromise;
   dbPromise = null;
+  resetVaultCache();
   if (p) (await p).close();
 }
 
@@ -171,7 +278,19 @@ export async function insertEvidence(
  */
 export async function insertManyEvidence(items: readonly EvidenceWrite[]): Promise<void> {
   if (items.length === 0) return;
-  const db = await openEvidenceDb();
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  // Sealed (when encryption is on) before the transaction: it must not wait on anything but IndexedDB.
+  const rows = await Promise.all(items.map(async ({ evidence, blobs }) => ({
+    row: await encodeRow(evidence, st),
+    blobs: await Promise.all(
+      Object.entries(blobs)
+        .filter((e): e is [string, Blob] => !!e[1])
+        .map(async ([which, blob]) => {
+          const key = blobKey(evidence.id, which as 'screenshot' | 'full');
+          return [key, await encodeBlob(key, blob, st)] as const;
+        }),
+    ),
+  })));
   await guarded(async () => {
     const tx = db.transaction(['evidence', 'blobs'], 'readwrite', { durability: 'strict' });
     tx.done.catch(() => undefined); // observed below; avoid an unhandled rejection on abort
@@ -182,11 +301,9 @@ export async function insertManyEvidence(items: readonly EvidenceWrite[]): Promi
         p.catch(() => undefined);
         writes.push(p);
       };
-      for (const { evidence, blobs } of items) {
-        track(tx.objectStore('evidence').add(evidence));
-        for (const [which, blob] of Object.entries(blobs)) {
-          if (blob) track(tx.objectStore('blobs').put(blob, blobKey(evidence.id, which as 'screenshot' | 'full')));
-        }
+      for (const { row, blobs } of rows) {
+        track(tx.objectStore('evidence').add(row));
+        for (const [key, blob] of blobs) track(tx.objectStore('blobs').put(blob, key));
       }
       await Promise.all(writes);
       await tx.done;
@@ -203,11 +320,16 @@ export async function insertManyEvidence(items: readonly EvidenceWrite[]): Promi
 }
 
 export async function getEvidence(id: string): Promise<StoredEvidence | undefined> {
-  return (await openEvidenceDb()).get('evidence', id);
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  const row = await db.get('evidence', id);
+  return row && decodeRow(row, st);
 }
 
 export async function getBlob(id: string, which: 'screenshot' | 'full'): Promise<Blob | undefined> {
-  return (await openEvidenceDb()).get('blobs', blobKey(id, which));
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  const key = blobKey(id, which);
+  const row = await db.get('blobs', key);
+  return row && decodeBlob(key, row, st);
 }
 
 /**
@@ -219,25 +341,49 @@ export async function updateEvidence(
   fn: (ev: StoredEvidence) => StoredEvidence | null,
   opts: { durability?: 'strict' | 'relaxed' } = {},
 ): Promise<StoredEvidence | undefined> {
-  const db = await openEvidenceDb();
-  return guarded(async () => {
-    const tx = db.transaction('evidence', 'readwrite', { durability: opts.durability ?? 'strict' });
-    const cur = await tx.store.get(id);
-    if (!cur) {
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  const durability = opts.durability ?? 'strict';
+  if (!st.meta) {
+    return guarded(async () => {
+      const tx = db.transaction('evidence', 'readwrite', { durability });
+      const row = await tx.store.get(id);
+      if (!row) {
+        await tx.done;
+        return undefined;
+      }
+      if (isSealedRow(row)) throw new VaultLockedError(); // sealed rows without a vault: cannot happen
+      const next = fn(row);
+      if (next) await tx.store.put(next);
       await tx.done;
-      return undefined;
+      return next ?? row;
+    });
+  }
+  // Encrypted: decrypting cannot happen inside a transaction (it would auto-commit), so read,
+  // decrypt, apply, encrypt, and write back only if the row is still the version that was read.
+  return guarded(async () => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const raw = await db.get('evidence', id);
+      if (!raw) return undefined;
+      const cur = await decodeRow(raw, st);
+      const next = fn(cur);
+      if (!next) return cur;
+      const row = await encodeRow(next, st);
+      const tx = db.transaction('evidence', 'readwrite', { durability });
+      const now = await tx.store.get(id);
+      const same = !!now && sameRow(now, raw);
+      if (same) await tx.store.put(row);
+      await tx.done;
+      if (same) return next;
+      if (!now) return undefined;
     }
-    const next = fn(cur);
-    if (next) await tx.store.put(next);
-    await tx.done;
-    return next ?? cur;
+    throw new Error(`record ${id} kept changing while being updated; try again`);
   });
 }
 
 export async function listEvidence(opts: { status?: EvidenceStatus; limit?: number } = {}): Promise<StoredEvidence[]> {
-  const db = await openEvidenceDb();
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
   const limit = opts.limit ?? Infinity;
-  const out: StoredEvidence[] = [];
+  const out: EvidenceRow[] = [];
   const tx = db.transaction('evidence', 'readonly');
   const source = opts.status ? tx.store.index('byStatus') : tx.store.index('byCapturedAt');
   let cursor = await source.openCursor(opts.status ? IDBKeyRange.only(opts.status) : null, 'prev');
@@ -246,7 +392,7 @@ export async function listEvidence(opts: { status?: EvidenceStatus; limit?: numb
     cursor = await cursor.continue();
   }
   await tx.done;
-  return out;
+  return Promise.all(out.map((r) => decodeRow(r, st)));
 }
 
 export async function countByStatus(): Promise<Record<EvidenceStatus, number>> {
@@ -269,6 +415,80 @@ export async function deleteEvidence(id: string): Promise<void> {
     tx.objectStore('blobs').delete(blobKey(id, 'full')),
     tx.done,
   ]);
+}
+
+/**
+ * Bring every stored record and screenshot to the form the vault asks for now: sealed while
+ * encryption is on or being turned on, plain while it is being turned off. Resumable (a killed
+ * run leaves each row either converted or not, never half); a row changed meanwhile is read again.
+ */
+export async function convertAllRows(onProgress?: (done: number, total: number) => void): Promise<{ records: number; screenshots: number }> {
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  if (st.meta && !st.keys) throw new VaultLockedError();
+  const sealing = sealsWrites(st);
+  const BATCH = 16;
+  const recordKeys = await db.getAllKeys('evidence');
+  const blobKeys = await db.getAllKeys('blobs');
+  const total = recordKeys.length + blobKeys.length;
+  let done = 0;
+  let records = 0;
+  let screenshots = 0;
+
+  for (let i = 0; i < recordKeys.length; i += BATCH) {
+    const slice = recordKeys.slice(i, i + BATCH);
+    for (let attempt = 0; ; attempt++) {
+      const raws = await Promise.all(slice.map((k) => db.get('evidence', k)));
+      const todo = raws.filter((r): r is EvidenceRow => !!r && isSealedRow(r) !== sealing);
+      if (todo.length === 0) break;
+      if (attempt >= 10) throw new Error('records kept changing during encryption; try again');
+      const converted = await Promise.all(todo.map(async (r) => encodeRow(await decodeRow(r, st), st)));
+      const changed = await guarded(async () => {
+        const tx = db.transaction('evidence', 'readwrite', { durability: 'strict' });
+        const nows = await Promise.all(todo.map((r) => tx.store.get(r.id)));
+        let conflict = false;
+        const puts: Promise<unknown>[] = [];
+        nows.forEach((now, j) => {
+          if (now && sameRow(now, todo[j]!)) {
+            puts.push(tx.store.put(converted[j]!));
+            records++;
+          } else if (now) conflict = true;
+        });
+        await Promise.all([...puts, tx.done]);
+        return conflict;
+      });
+      if (!changed) break;
+    }
+    done += slice.length;
+    onProgress?.(done, total);
+  }
+
+  for (let i = 0; i < blobKeys.length; i += BATCH) {
+    const slice = blobKeys.slice(i, i + BATCH);
+    const raws = await Promise.all(slice.map((k) => db.get('blobs', k)));
+    const todo = slice.flatMap((k, j) => {
+      const r = raws[j];
+      return r && isSealedBlob(r) !== sealing ? [[k, r] as const] : [];
+    });
+    if (todo.length) {
+      const converted = await Promise.all(todo.map(async ([k, r]) => encodeBlob(k, await decodeBlob(k, r, st), st)));
+      await guarded(async () => {
+        // Screenshots are never rewritten, only deleted: write back those still there.
+        const tx = db.transaction('blobs', 'readwrite', { durability: 'strict' });
+        const nows = await Promise.all(todo.map(([k]) => tx.store.getKey(k)));
+        const puts: Promise<unknown>[] = [];
+        nows.forEach((now, j) => {
+          if (now !== undefined) {
+            puts.push(tx.store.put(converted[j]!, todo[j]![0]));
+            screenshots++;
+          }
+        });
+        await Promise.all([...puts, tx.done]);
+      });
+    }
+    done += slice.length;
+    onProgress?.(done, total);
+  }
+  return { records, screenshots };
 }
 
 /** Rough usage report for the popup ("penyimpanan hampir penuh"). */

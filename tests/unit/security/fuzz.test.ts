@@ -233,7 +233,7 @@ async function snapshot(): Promise<string> {
   const blobs: Record<string, string> = {};
   for (const k of keys) {
     const b = await db.get('blobs', k);
-    blobs[String(k)] = `${b?.type}:${Buffer.from(await b!.arrayBuffer()).toString('hex')}`;
+    blobs[String(k)] = b instanceof Blob ? `${b.type}:${Buffer.from(await b.arrayBuffer()).toString('hex')}` : JSON.stringify(b);
   }
   return JSON.stringify({ records, blobs });
 }
