@@ -9,23 +9,19 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/app';
+import type { RunningServer } from '../../server/app';
 import { verifyCustody } from '../../lib/integrity/custody';
 import {
-  extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker, sleep, startFixtureServer,
-  stopServiceWorker, tempProfile, until, type FixtureServer,
+  clickInPageFlag, configureBackend, flagAndSave, readStore, ROOT, serviceWorker, sleep, startSyncRig,
+  stopServiceWorker, stopSyncRig, until, type FixtureServer,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-0123456789';
-const POST_URL =
-  'https://www.facebook.com/permalink.php?story_fbid=pfbid0E2eTestPostAbCdEfGhIjKlMnOpQrStUvWxYz123&id=100064405103773';
-
 type Store = Awaited<ReturnType<typeof readStore>>;
 
 /** Progress on stderr (FAULTS_DEBUG=1): where a slow or stuck case is. */
@@ -53,29 +49,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
   const synced = (id: string, what: string, timeout = 45_000) =>
     until(async () => (await local()).find((r) => r.id === id && r.status === 'synced'), what, timeout);
 
-  async function configure(token: string): Promise<void> {
-    const opts = await context.newPage();
-    await opts.goto(`chrome-extension://${extId}/options.html`);
-    await opts.waitForSelector('#b-url');
-    await opts.fill('#b-url', backend.url);
-    await opts.fill('#b-token', token);
-    await opts.click('#b-save');
-    await opts.waitForSelector('#backend-msg');
-    assert.match(await opts.textContent('#backend-msg') ?? '', /tersimpan/i);
-    await opts.click('#b-test');
-    await opts.waitForFunction(() => /Terhubung/.test(document.querySelector('#backend-msg')?.textContent ?? ''));
-    await opts.close();
-  }
 
-  /** Hover `selector` and click the in-page button (no waiting for the result). */
-  async function clickFlag(selector: string): Promise<void> {
-    await page.bringToFront();
-    await page.mouse.move(0, 0);
-    await page.hover(selector, { position: { x: 40, y: 30 } });
-    const button = page.locator('asn-evidence-overlay button');
-    await button.waitFor({ state: 'visible', timeout: 5000 });
-    await button.click();
-  }
 
   /** The toast's final word on the last flag (ok or error), as shown in the page. */
   async function toastResult(timeout = 20_000): Promise<{ kind: string; code: string | null; text: string }> {
@@ -120,23 +94,10 @@ describe('fault tolerance (Chromium + reference backend)', () => {
   }
 
   before(async () => {
-    fixtures = await startFixtureServer();
-    fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
-    backend = await startServer({
-      port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'asn-e2e-faults-server-')),
-      tokens: { rahmat: TOKEN }, testHooks: true, log: false,
-    });
-    context = await launchChromium(tempProfile('faults'), fixtures.port);
-    extId = extensionId(await serviceWorker(context));
-    await configure(TOKEN);
-    page = await context.newPage();
-    await page.goto(POST_URL);
+    ({ fixtures, backend, context, extId, page } = await startSyncRig('faults', TOKEN));
   });
-  after(async () => {
-    await context?.close();
-    await backend?.close();
-    await fixtures?.close();
-  });
+  after(() => stopSyncRig({ fixtures, backend, context }));
+
 
   it('storage full mid-capture: "Penyimpanan penuh", nothing half-written, earlier records intact, then it works again', async () => {
     const first = await flagAndSave(context, page, '#comment-budi');
@@ -168,7 +129,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
     // Applied right before the flag: a restarted worker would have lost it.
     assert.equal(await worker.evaluate(patch), true);
     await sleep(700); // capture scheduler: one capture per 550 ms
-    await clickFlag('#comment-3');
+    await clickInPageFlag(page, '#comment-3');
     const toast = await toastResult();
     assert.equal(await worker.evaluate('!!globalThis.__asnQuota'), true, 'the same (patched) worker handled the flag');
     assert.equal(toast.kind, 'error', toast.text);
@@ -192,7 +153,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
   it('service worker killed during capture: a retry leaves one complete record for the comment', async () => {
     const priorIds = new Set((await local()).map((r) => r.id));
     await sleep(700);
-    await clickFlag('#comment-4');
+    await clickInPageFlag(page, '#comment-4');
     step('clicked; stopping the worker');
     await stopServiceWorker(context, page);
     step('stopped');
@@ -208,7 +169,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
     // Retry the flag (the click wakes the worker).
     const seen2 = new Set(context.pages());
     await sleep(700);
-    await clickFlag('#comment-4');
+    await clickInPageFlag(page, '#comment-4');
     step('retried the flag');
     const toast = await until(async () => {
       const t = await toastResult();
@@ -277,7 +238,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
     const id = await flagAndSave(context, page, '#comment-9');
     await sleep(700);
     const seen = new Set(context.pages());
-    await clickFlag('#comment-9');
+    await clickInPageFlag(page, '#comment-9');
     const toast = await toastResult();
     assert.equal(toast.code, 'duplicate', toast.text);
     assert.match(toast.text, /sudah ada/);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { startServer, type RunningServer } from '../../server/app';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROME_EXT = join(ROOT, '.output/e2e/chrome-mv3');
@@ -247,14 +248,19 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Flag the element under `selector` with the in-page button, then save the form as it is
  * (record becomes "queued"). Returns the new record id.
  */
-export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
-  const seen = new Set(context.pages());
+/** Hover `selector` and click the extension's in-page ⚑ button (no waiting for the result). */
+export async function clickInPageFlag(page: Page, selector: string): Promise<void> {
   await page.bringToFront();
   await page.mouse.move(0, 0);
   await page.hover(selector, { position: { x: 40, y: 30 } });
   const button = page.locator('asn-evidence-overlay button');
   await button.waitFor({ state: 'visible', timeout: 5000 });
   await button.click();
+}
+
+export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
+  const seen = new Set(context.pages());
+  await clickInPageFlag(page, selector);
   const end = Date.now() + 20_000;
   let review: Page | undefined;
   while (!review && Date.now() < end) {
@@ -268,6 +274,53 @@ export async function flagAndSave(context: BrowserContext, page: Page, selector:
   const id = new URL(review.url()).searchParams.get('id')!;
   await review.close();
   return id;
+}
+
+/** Set the evidence server in the options page, as a monitor does, and check "test connection". */
+export async function configureBackend(context: BrowserContext, extId: string, url: string, token: string): Promise<void> {
+  const opts = await context.newPage();
+  await opts.goto(`chrome-extension://${extId}/options.html`);
+  await opts.waitForSelector('#b-url');
+  await opts.fill('#b-url', url);
+  await opts.fill('#b-token', token);
+  await opts.click('#b-save');
+  await opts.waitForSelector('#backend-msg');
+  if (!/tersimpan/i.test(await opts.textContent('#backend-msg') ?? '')) throw new Error('backend settings not saved');
+  await opts.click('#b-test');
+  await opts.waitForFunction(() => /Terhubung/.test(document.querySelector('#backend-msg')?.textContent ?? ''));
+  await opts.close();
+}
+
+export const E2E_POST_URL =
+  'https://www.facebook.com/permalink.php?story_fbid=pfbid0E2eTestPostAbCdEfGhIjKlMnOpQrStUvWxYz123&id=100064405103773';
+
+/** The sync and fault suites' set-up: fixture site, reference backend (test hooks on), the extension configured for it, the post open. */
+export interface SyncRig {
+  fixtures: FixtureServer;
+  backend: RunningServer;
+  context: BrowserContext;
+  extId: string;
+  page: Page;
+}
+export async function startSyncRig(name: string, token: string): Promise<SyncRig> {
+  const fixtures = await startFixtureServer();
+  fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
+  const backend = await startServer({
+    port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), `asn-e2e-${name}-server-`)),
+    tokens: { rahmat: token }, testHooks: true, log: false,
+  });
+  const context = await launchChromium(tempProfile(name), fixtures.port);
+  const extId = extensionId(await serviceWorker(context));
+  await configureBackend(context, extId, backend.url, token);
+  const page = await context.newPage();
+  await page.goto(E2E_POST_URL);
+  return { fixtures, backend, context, extId, page };
+}
+
+export async function stopSyncRig(rig: Partial<SyncRig>): Promise<void> {
+  await rig.context?.close();
+  await rig.backend?.close();
+  await rig.fixtures?.close();
 }
 
 /** Poll until `fn` returns a truthy value. */

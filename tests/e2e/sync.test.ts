@@ -2,22 +2,16 @@
  * Sync against the real reference backend on loopback, in a real Chromium: offline first, retries,
  * a worker killed mid-request, a refused token. The backend must hold every record exactly once.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/app';
+import type { RunningServer } from '../../server/app';
 import {
-  extensionId, flagAndSave, launchChromium, readStore, serviceWorker, startFixtureServer,
-  stopServiceWorker, tempProfile, until, type FixtureServer,
+  configureBackend, flagAndSave, readStore, serviceWorker, startSyncRig, stopServiceWorker, stopSyncRig, until,
+  type FixtureServer,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-0123456789';
-const POST_URL =
-  'https://www.facebook.com/permalink.php?story_fbid=pfbid0E2eTestPostAbCdEfGhIjKlMnOpQrStUvWxYz123&id=100064405103773';
-
 describe('sync to the reference backend (Chromium)', () => {
   let fixtures: FixtureServer;
   let backend: RunningServer;
@@ -29,38 +23,12 @@ describe('sync to the reference backend (Chromium)', () => {
   const local = async () => (await readStore(await serviceWorker(context), { blobs: false })).records;
   const badge = async () => (await serviceWorker(context)).evaluate('chrome.action.getBadgeText({})');
 
-  async function configure(token: string): Promise<void> {
-    const opts = await context.newPage();
-    await opts.goto(`chrome-extension://${extId}/options.html`);
-    await opts.waitForSelector('#b-url');
-    await opts.fill('#b-url', backend.url);
-    await opts.fill('#b-token', token);
-    await opts.click('#b-save');
-    await opts.waitForSelector('#backend-msg');
-    assert.match(await opts.textContent('#backend-msg') ?? '', /tersimpan/i);
-    await opts.click('#b-test');
-    await opts.waitForFunction(() => /Terhubung/.test(document.querySelector('#backend-msg')?.textContent ?? ''));
-    await opts.close();
-  }
 
   before(async () => {
-    fixtures = await startFixtureServer();
-    fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
-    backend = await startServer({
-      port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'asn-e2e-server-')),
-      tokens: { rahmat: TOKEN }, testHooks: true, log: false,
-    });
-    context = await launchChromium(tempProfile('sync'), fixtures.port);
-    extId = extensionId(await serviceWorker(context));
-    await configure(TOKEN);
-    page = await context.newPage();
-    await page.goto(POST_URL);
+    ({ fixtures, backend, context, extId, page } = await startSyncRig('sync', TOKEN));
   });
-  after(async () => {
-    await context?.close();
-    await backend?.close();
-    await fixtures?.close();
-  });
+  after(() => stopSyncRig({ fixtures, backend, context }));
+
 
   it('keeps 3 records flagged offline, then stores each exactly once when back online', async () => {
     await context.setOffline(true);
@@ -116,7 +84,7 @@ describe('sync to the reference backend (Chromium)', () => {
   });
 
   it('a refused token pauses sync and tells the monitor; fixing it resumes', async () => {
-    await configure('wrong-token');
+    await configureBackend(context, extId, backend.url, 'wrong-token');
     const id = await flagAndSave(context, page, '#comment-7');
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${extId}/popup.html`);
@@ -125,7 +93,7 @@ describe('sync to the reference backend (Chromium)', () => {
     assert.ok(!(await popup.textContent('body'))!.includes('wrong-token'), 'the token is never shown');
     assert.ok(!(await stored()).includes(id));
     assert.equal((await local()).find((r) => r.id === id)!.status, 'queued');
-    await configure(TOKEN);
+    await configureBackend(context, extId, backend.url, TOKEN);
     await until(async () => (await local()).find((r) => r.id === id && r.status === 'synced'), 'synced after fixing the token', 45_000);
     assert.equal((await stored()).filter((x) => x === id).length, 1);
     await popup.close();
