@@ -5,21 +5,23 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { CaptureScheduler } from '../capture/scheduler';
-import { composeRegion, dataUrlToBlob, pngSize, type Segment } from '../capture/image';
+import { composeRegion, dataUrlToBlob, dataUrlToBytes, pngSizeOf, type Segment } from '../capture/image';
 import { clampToViewport, pad, planStitch } from '../capture/plan';
 import {
-  findByTargetKey, insertEvidence, StorageFullError, targetKeyOf, type StoredEvidence,
+  findByTargetKey, insertEvidence, openEvidenceDb, StorageFullError, targetKeyOf, type StoredEvidence,
 } from '../db/evidence-db';
+import { vaultState, VaultLockedError } from '../db/vault';
 import { sha256Hex } from '../hash';
 import { t, type Lang } from '../i18n/messages';
 import type { FlagResult, PrepareOk, PrepareResult, SerializableExtraction } from '../messages';
-import { browserLabel, buildRecord } from '../record/build';
+import { browserLabel, buildRecord, type BuildInput } from '../record/build';
+import { screenshotSchema, type EvidenceRecord } from '../record/schema';
 import { sanitizeRecord } from '../record/sanitize';
 import { attest } from '../integrity/attestation';
 import { appendCustody } from '../integrity/custody';
 import { installationKey } from '../integrity/keystore';
 import { enrichFromWatchlist } from '../watchlist/store';
-import { getSettings } from '../settings';
+import { DEFAULT_SETTINGS, getSettings } from '../settings';
 import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
 import { refreshBadge } from './badge';
 
@@ -48,11 +50,9 @@ export function classifyCaptureError(e: unknown, lang: Lang): FlagResult {
   return fail('capture', t(lang, 'err_capture', { reason: msg.slice(0, 200) }));
 }
 
-async function captureVisible(windowId: number): Promise<Blob> {
-  const dataUrl = await captureScheduler.run(() =>
-    browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
-  );
-  return dataUrlToBlob(dataUrl);
+/** The visible tab as a PNG data URL, through the global rate limit. */
+async function captureVisible(windowId: number): Promise<string> {
+  return captureScheduler.run(() => browser.tabs.captureVisibleTab(windowId, { format: 'png' }));
 }
 
 /** When the content script cannot run (rare: a page that blocks injection) flag the page itself. */
@@ -70,60 +70,143 @@ function pageOnly(tab: Browser.tabs.Tab): PrepareOk {
 }
 
 export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptions): Promise<FlagResult> {
-  const settings = await getSettings();
-  const lang = settings.language;
-  if (!tab?.id || tab.windowId === undefined) return fail('no_tab', t(lang, 'err_noTab'));
+  // Nothing below waits on work it does not need yet: the settings, the signing key and the
+  // evidence database are read while the page is asked what was flagged.
+  const settingsP = getSettings().catch(() => DEFAULT_SETTINGS);
+  const language = async () => (await settingsP).language;
+  if (!tab?.id || tab.windowId === undefined) return fail('no_tab', t(await language(), 'err_noTab'));
   const tabId = tab.id;
-  if (tab.url !== undefined && isRestrictedUrl(tab.url)) return fail('restricted', t(lang, 'err_restricted'));
+  if (tab.url !== undefined && isRestrictedUrl(tab.url)) return fail('restricted', t(await language(), 'err_restricted'));
+  void quiet(installationKey());
+  void quiet(openEvidenceDb());
+  void quiet(vaultState());
 
-  const scripted = await ensureContentScript(tabId);
+  // Ask the content script directly (it is there on the supported sites, and after a first flag
+  // elsewhere); only when nobody answers, inject it and ask again.
+  const ask = async () => {
+    const r = await sendToTab<PrepareResult | undefined>(tabId, {
+      type: 'prepare-capture', targetId: opts.targetId ?? null, mode: opts.mode,
+    });
+    if (!r || typeof r !== 'object') throw new Error('no answer from the page');
+    return r;
+  };
+  let scripted = true;
   let prep: PrepareResult;
-  if (scripted) {
-    try {
-      prep = await sendToTab<PrepareResult>(tabId, {
-        type: 'prepare-capture', targetId: opts.targetId ?? null, mode: opts.mode,
-      });
-    } catch (e) {
-      return fail('error', t(lang, 'err_generic', { reason: String((e as Error)?.message ?? e) }));
+  try {
+    prep = await ask();
+  } catch {
+    scripted = await ensureContentScript(tabId);
+    if (scripted) {
+      try {
+        prep = await ask();
+      } catch (e) {
+        return fail('error', t(await language(), 'err_generic', { reason: String((e as Error)?.message ?? e) }));
+      }
+    } else {
+      if (isRestrictedUrl(tab.url)) return fail('restricted', t(await language(), 'err_restricted'));
+      prep = pageOnly(tab);
     }
-  } else {
-    if (isRestrictedUrl(tab.url)) return fail('restricted', t(lang, 'err_restricted'));
-    prep = pageOnly(tab);
   }
-  if (!prep.ok) {
-    const result = prep.code === 'login_wall' || prep.code === 'checkpoint'
-      ? fail('login_wall', t(lang, 'err_loginWall'))
-      : fail('error', t(lang, 'err_generic', { reason: prep.message }));
+  const finish = (result: FlagResult) => {
     if (scripted) void sendToTab(tabId, { type: 'capture-finished', result }).catch(() => undefined);
     return result;
+  };
+  const settings = await settingsP;
+  const lang = settings.language;
+  if (!prep.ok) {
+    return finish(prep.code === 'login_wall' || prep.code === 'checkpoint'
+      ? fail('login_wall', t(lang, 'err_loginWall'))
+      : fail('error', t(lang, 'err_generic', { reason: prep.message })));
   }
 
-  // The same comment/reply/reactor/post flagged before: say so and show that record instead.
+  // The screenshot is taken at once; the duplicate check (the same comment/reply/reactor/post
+  // flagged before) runs meanwhile, and a duplicate discards the screenshot unstored.
+  // The encrypted store is locked: nothing could be stored, so nothing is captured.
+  const vault = await vaultState();
+  if (vault.meta && !vault.keys) return finish(fail('locked', t(lang, 'err_locked')));
+  const capturedAt = new Date();
+  const shot = quiet(captureVisible(tab.windowId!));
   const key = targetKeyOf(prep.extraction);
-  const existing = key ? (await findByTargetKey(key)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0] : undefined;
+  let existing: StoredEvidence | undefined;
+  try {
+    existing = key ? (await findByTargetKey(key)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0] : undefined;
+  } catch (e) {
+    return finish(e instanceof VaultLockedError
+      ? fail('locked', t(lang, 'err_locked'))
+      : fail('error', t(lang, 'err_generic', { reason: String((e as Error)?.message ?? e) })));
+  }
   if (existing) {
     const when = new Date(existing.createdAt).toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
     const dup: FlagResult = { ok: false, code: 'duplicate', message: t(lang, 'alreadyFlagged', { when }), existingId: existing.id };
-    if (scripted) void sendToTab(tabId, { type: 'capture-finished', result: dup }).catch(() => undefined);
     if (opts.openForm !== false) void openReview(existing.id, tab);
-    return dup;
+    return finish(dup);
   }
 
   let result: FlagResult;
   try {
-    result = await captureAndStore(tab, tabId, prep, scripted, lang, settings.monitor);
+    result = await captureAndStore(tab, tabId, prep, scripted, lang, settings.monitor, capturedAt, shot);
   } catch (e) {
     result = e instanceof StorageFullError
       ? fail('storage_full', t(lang, 'err_storageFull'))
-      : classifyCaptureError(e, lang);
+      : e instanceof VaultLockedError
+        ? fail('locked', t(lang, 'err_locked'))
+        : classifyCaptureError(e, lang);
   }
-  if (scripted) void sendToTab(tabId, { type: 'capture-finished', result }).catch(() => undefined);
+  finish(result);
   if (result.ok) {
     void refreshBadge();
     if (opts.openForm !== false) void openReview(result.id, tab);
   }
   return result;
 }
+
+/** A promise whose rejection is handled (observed later, or not needed). */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * The record as far as it is known before the screenshot exists, built, pre-filled from the
+ * watchlist and sanitised while the tab is captured; the screenshot section (validated on its
+ * own) is put in once the images are hashed, before the record is signed.
+ */
+interface Draft {
+  id: string;
+  capturedAt: Date;
+  input: Omit<BuildInput, 'screenshot'>;
+  ready: Promise<{ record: EvidenceRecord; dropped: string[] }>;
+}
+
+function startDraft(
+  prep: PrepareOk,
+  tab: Browser.tabs.Tab,
+  capturedAt: Date,
+  monitor: { name: string; nip: string; unit: string },
+): Draft {
+  const id = crypto.randomUUID();
+  const input: Omit<BuildInput, 'screenshot'> = {
+    id,
+    capturedAt,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    page: prep.page.url ? prep.page : { url: tab.url ?? '', title: tab.title ?? '' },
+    extraction: prep.extraction,
+    monitor,
+    client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
+  };
+  const ready = (async () => {
+    const built = buildRecord({ ...input, screenshot: PENDING_SCREENSHOT });
+    // subject + candidate from the daftar pantau (fieldSources 'user'); never throws
+    await enrichFromWatchlist(built, capturedAt);
+    return sanitizeRecord(built);
+  })();
+  return { id, capturedAt, input, ready: quiet(ready) };
+}
+
+/** Stands in for the screenshot section until there is one (valid, so sanitising can run). */
+const PENDING_SCREENSHOT: BuildInput['screenshot'] = {
+  sha256: '0'.repeat(64), width: 1, height: 1, devicePixelRatio: 1, region: null, truncated: false, full: null,
+};
 
 async function captureAndStore(
   tab: Browser.tabs.Tab,
@@ -132,23 +215,26 @@ async function captureAndStore(
   scripted: boolean,
   lang: Lang,
   monitor: { name: string; nip: string; unit: string },
+  capturedAt: Date,
+  shot: Promise<string>,
 ): Promise<FlagResult> {
   const windowId = tab.windowId!;
-  const capturedAt = new Date();
   const vp = prep.viewport;
-  let full: Blob;
+  const draft = startDraft(prep, tab, capturedAt, monitor);
+  let fullBytes: Uint8Array<ArrayBuffer>;
   try {
-    full = await captureVisible(windowId);
+    fullBytes = dataUrlToBytes(await shot).bytes;
   } catch (e) {
     const cls = classifyCaptureError(e, lang);
     if (cls.ok || cls.code !== 'permission' || !scripted || !prep.rect) throw e;
     // No real screenshot allowed (in-page button without site access): re-render the element.
-    return rasteriseAndStore(tabId, prep, capturedAt, lang, monitor, tab);
+    return rasteriseAndStore(tabId, prep, lang, draft);
   }
-  // Hash the original capture while the crop is being made.
-  const fullShaPromise = sha256Hex(full);
-  fullShaPromise.catch(() => undefined);
-  const fullSize = await pngSize(full);
+  const full = new Blob([fullBytes], { type: 'image/png' });
+  // The stored bytes are exactly these; hashed while the crop is being made.
+  let fullShaP: Promise<string> | null = null;
+  const fullSha = () => (fullShaP ??= quiet(sha256Hex(fullBytes)));
+  const fullSize = pngSizeOf(fullBytes);
   if (!vp.width || !vp.height) {
     vp.width = fullSize.width / (prep.devicePixelRatio || 1);
     vp.height = fullSize.height / (prep.devicePixelRatio || 1);
@@ -171,7 +257,7 @@ async function captureAndStore(
       try {
         for (const y of plan.scrolls) {
           const actual = await sendToTab<number>(tabId, { type: 'scroll-to', y });
-          segments.push({ png: await captureVisible(windowId), scrollY: actual });
+          segments.push({ png: await captureVisible(windowId).then((d) => dataUrlToBlob(d)), scrollY: actual });
         }
       } finally {
         await sendToTab(tabId, { type: 'scroll-to', y: prep.scrollY }).catch(() => undefined);
@@ -185,11 +271,13 @@ async function captureAndStore(
       const visible = clampToViewport(pad(r), vp);
       if (visible) {
         const outline = clampToViewport(r, vp) ?? r;
-        const img = await composeRegion(
+        const composing = composeRegion(
           [{ png: full, scrollY: 0 }], vp,
           { x: visible.x, docTop: visible.y, width: visible.width, height: visible.height },
           outline,
         );
+        fullSha(); // the decode, the longer task, is under way first
+        const img = await composing;
         crop = img.png;
         cropSize = { width: img.width, height: img.height };
         region = { x: visible.x + prep.scrollX, y: visible.y + prep.scrollY, width: visible.width, height: visible.height };
@@ -197,12 +285,12 @@ async function captureAndStore(
     }
   }
 
-  const [cropSha, fullSha] = await Promise.all([
-    crop === full ? fullShaPromise : sha256Hex(crop),
-    crop === full ? null : fullShaPromise,
+  const [cropSha, fullHash] = await Promise.all([
+    crop === full ? fullSha() : sha256Hex(crop),
+    crop === full ? null : fullSha(),
   ]);
-  return storeCapture(prep, tab, capturedAt, monitor, {
-    crop, full: crop === full ? null : full, cropSha, fullSha, cropSize, fullSize, region, truncated,
+  return storeCapture(prep, draft, {
+    crop, full: crop === full ? null : full, cropSha, fullSha: fullHash, cropSize, fullSize, region, truncated,
     devicePixelRatio: Math.round((fullSize.width / vp.width) * 1000) / 1000 || prep.devicePixelRatio,
     method: 'captureVisibleTab', extraWarnings: [],
   });
@@ -222,20 +310,12 @@ interface CaptureOutput {
   extraWarnings: Array<{ code: string; message: string }>;
 }
 
-async function storeCapture(
-  prep: PrepareOk,
-  tab: Browser.tabs.Tab,
-  capturedAt: Date,
-  monitor: { name: string; nip: string; unit: string },
-  out: CaptureOutput,
-): Promise<FlagResult> {
-  const id = crypto.randomUUID();
-  const built = buildRecord({
-    id,
-    capturedAt,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-    page: prep.page.url ? prep.page : { url: tab.url ?? '', title: tab.title ?? '' },
-    extraction: prep.extraction,
+async function storeCapture(prep: PrepareOk, draft: Draft, out: CaptureOutput): Promise<FlagResult> {
+  const { id, capturedAt, input } = draft;
+  const monitor = input.monitor;
+  const { record, dropped } = await draft.ready;
+  record.screenshot = screenshotSchema.parse(buildRecord({
+    ...input,
     screenshot: {
       sha256: out.cropSha,
       width: out.cropSize.width,
@@ -246,11 +326,7 @@ async function storeCapture(
       method: out.method,
       full: out.fullSha && out.fullSize ? { sha256: out.fullSha, ...out.fullSize } : null,
     },
-    monitor,
-    client: { extensionVersion: browser.runtime.getManifest().version, browser: browserLabel(navigator.userAgent) },
-  });
-  await enrichFromWatchlist(built, capturedAt); // subject + candidate from the daftar pantau (fieldSources 'user')
-  const { record, dropped } = sanitizeRecord(built);
+  }).screenshot);
   // Sign the record as captured with the installation's key (edits later go to the custody log).
   record.attestation = await attest(record, await installationKey(), capturedAt);
   const now = capturedAt.toISOString();
@@ -279,14 +355,7 @@ async function storeCapture(
 
 type RasterReply = { ok: true; dataUrl: string; width: number; height: number; scale: number } | { ok: false; message: string };
 
-async function rasteriseAndStore(
-  tabId: number,
-  prep: PrepareOk,
-  capturedAt: Date,
-  lang: Lang,
-  monitor: { name: string; nip: string; unit: string },
-  tab: Browser.tabs.Tab,
-): Promise<FlagResult> {
+async function rasteriseAndStore(tabId: number, prep: PrepareOk, lang: Lang, draft: Draft): Promise<FlagResult> {
   let reply: RasterReply | undefined;
   try {
     const [res] = await browser.scripting.executeScript({ target: { tabId }, files: ['/rasterise.js'] });
@@ -297,7 +366,7 @@ async function rasteriseAndStore(
   if (!reply?.ok) return fail('permission', t(lang, 'err_permission'));
   const png = await dataUrlToBlob(reply.dataUrl);
   const r = prep.rect!;
-  return storeCapture(prep, tab, capturedAt, monitor, {
+  return storeCapture(prep, draft, {
     crop: png, full: null, cropSha: await sha256Hex(png), fullSha: null,
     cropSize: { width: reply.width, height: reply.height }, fullSize: null,
     region: { x: r.x + prep.scrollX, y: prep.docTop, width: r.width, height: Math.min(r.height, reply.height / reply.scale) },

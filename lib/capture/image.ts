@@ -83,18 +83,38 @@ export async function composeRegion(
 
 export async function pngSize(png: Blob): Promise<{ width: number; height: number }> {
   // Read IHDR directly: cheaper than decoding and works without a canvas.
-  const head = new DataView(await png.slice(0, 24).arrayBuffer());
+  return pngSizeOf(new Uint8Array(await png.slice(0, 24).arrayBuffer()));
+}
+
+/** Width and height from a PNG's IHDR, read from its bytes (synchronous). */
+export function pngSizeOf(bytes: Uint8Array): { width: number; height: number } {
+  const head = new DataView(bytes.buffer, bytes.byteOffset, Math.min(24, bytes.byteLength));
   if (head.byteLength < 24 || head.getUint32(0) !== 0x89504e47) throw new Error('not a PNG');
   return { width: head.getUint32(16), height: head.getUint32(20) };
 }
 
-export async function dataUrlToBlob(dataUrl: string): Promise<Blob> {
+/** The exact bytes a data: URL carries (what captureVisibleTab returns), and their type. */
+export function dataUrlToBytes(dataUrl: string): { type: string; bytes: Uint8Array<ArrayBuffer> } {
   const m = /^data:([^;,]+)(;base64)?,/.exec(dataUrl);
   if (!m) throw new Error('capture returned no image');
   const body = dataUrl.slice(m[0].length);
-  if (!m[2]) return new Blob([decodeURIComponent(body)], { type: m[1] });
-  const bin = atob(body);
+  if (!m[2]) return { type: m[1]!, bytes: new TextEncoder().encode(decodeURIComponent(body)) };
+  return { type: m[1]!, bytes: fromBase64(body) };
+}
+
+type FromBase64 = (s: string) => Uint8Array<ArrayBuffer>;
+
+function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
+  // Native decoding where the browser has it (Chrome 140+, Firefox 133+): no binary string.
+  const native = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+  if (native) return native(b64);
+  const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type: m[1] });
+  return bytes;
+}
+
+export async function dataUrlToBlob(dataUrl: string): Promise<Blob> {
+  const { type, bytes } = dataUrlToBytes(dataUrl);
+  return new Blob([bytes], { type });
 }

@@ -25,13 +25,13 @@ export interface AgentOptions {
 
 const nextFrame = (win: Window) => new Promise<void>((r) => win.requestAnimationFrame(() => r()));
 /**
- * Wait until what the page shows has been painted: two frames, plus a moment after a scroll for
+ * After a scroll, wait until what the page shows has been painted: two frames, plus a moment for
  * lazy content and sticky headers to settle.
  */
-async function settle(win: Window, scrolled = true): Promise<void> {
+async function settle(win: Window): Promise<void> {
   await nextFrame(win);
   await nextFrame(win);
-  if (scrolled) await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 60));
 }
 
 export function startAgent(opts: AgentOptions): void {
@@ -53,8 +53,16 @@ export function startAgent(opts: AgentOptions): void {
         ev.stopPropagation();
         const targetId = registerTarget(buttonFor);
         overlay?.toast('info', t(lang, 'flagging'));
+        // Hide our UI for the capture now: its frames pass while the background is asked.
+        overlay?.setCapturing(true);
+        clearTimeout(captureGuard);
+        captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
         void browser.runtime
           .sendMessage({ type: 'flag-from-page', targetId })
+          .then((res: unknown) => {
+            // The result also comes as 'capture-finished'; this covers a flag that ended early.
+            if (res && typeof res === 'object' && 'ok' in res) showResult(res as FlagResult);
+          })
           .catch((e: unknown) => showResult({ ok: false, code: 'error', message: String((e as Error)?.message ?? e) }));
       }, { signal });
     }
@@ -153,6 +161,13 @@ export function startAgent(opts: AgentOptions): void {
   });
 
   async function prepare(targetId: string | null, mode: string): Promise<PrepareResult> {
+    // Hide our UI for the capture first, so the frames it takes to paint that pass while the
+    // page is read; restore even if the background never answers.
+    overlay?.setCapturing(true);
+    const hidden = overlay?.painted();
+    clearTimeout(captureGuard);
+    captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
+
     const target =
       mode === 'inpage' ? targetById(targetId)
         : mode === 'contextmenu' ? contextTarget()
@@ -165,11 +180,6 @@ export function startAgent(opts: AgentOptions): void {
     });
     const wall = extraction.warnings.find((w) => w.code === 'login_wall' || w.code === 'checkpoint');
     if (wall) return { ok: false, code: wall.code as 'login_wall' | 'checkpoint', message: wall.message };
-
-    // Hide our UI for the capture; restore even if the background never answers.
-    overlay?.setCapturing(true);
-    clearTimeout(captureGuard);
-    captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
 
     const el = extraction.element;
     let scrolled = false;
@@ -184,7 +194,10 @@ export function startAgent(opts: AgentOptions): void {
         scrolled = true;
       }
     }
-    await settle(win, scrolled);
+    // A scroll must be painted (and lazy content settle); else only our hidden UI must be, and
+    // when none of it was on screen the capture can start at once.
+    if (scrolled) await settle(win);
+    else await hidden;
     const { element, ...rest } = extraction;
     // Left for the on-demand fallback rasteriser, which runs in this same isolated world.
     (win as unknown as { __asnEvidenceTarget?: Element | null }).__asnEvidenceTarget = element;

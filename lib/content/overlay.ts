@@ -26,6 +26,11 @@ export interface Overlay {
   toast(kind: 'ok' | 'error' | 'info', text: string, data?: Record<string, string>): void;
   /** Hide everything while the tab is captured; restore afterwards. */
   setCapturing(on: boolean): void;
+  /**
+   * Resolves once the overlay's last change of what it shows is on screen: two frames after that
+   * change (at once when none is pending, e.g. when nothing of it was ever shown).
+   */
+  painted(): Promise<void>;
   destroy(): void;
 }
 
@@ -48,6 +53,21 @@ export function createOverlay(doc: Document, label: string, title: string): Over
   shadow.append(style, button, toastEl);
   (doc.body ?? doc.documentElement).append(host);
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  const win = doc.defaultView;
+
+  // What may be on screen: a change to what the overlay shows reaches the screenshot only once it
+  // is painted, so every change that could alter pixels starts a wait of two frames.
+  let capturing = false;
+  let buttonShown = false;
+  let toastShown = false;
+  let settled: Promise<void> = Promise.resolve();
+  const visible = () => !capturing && (buttonShown || toastShown);
+  const change = (wasVisible: boolean) => {
+    if (!wasVisible && !visible()) return; // nothing of ours was or is on screen: pixels unchanged
+    settled = win
+      ? new Promise<void>((r) => win.requestAnimationFrame(() => win.requestAnimationFrame(() => r())))
+      : Promise.resolve();
+  };
 
   return {
     host,
@@ -59,10 +79,16 @@ export function createOverlay(doc: Document, label: string, title: string): Over
       const right = Math.max(4, vw - r.right + 6);
       button.style.top = `${top}px`;
       button.style.right = `${right}px`;
+      const was = visible();
       button.style.display = 'inline-flex';
+      buttonShown = true;
+      change(was);
     },
     hideButton() {
+      const was = visible();
       button.style.display = 'none';
+      buttonShown = false;
+      change(was);
     },
     toast(kind, text, data) {
       // Each toast says one thing: drop what the previous one carried.
@@ -70,12 +96,26 @@ export function createOverlay(doc: Document, label: string, title: string): Over
       toastEl.dataset.kind = kind;
       for (const [k, v] of Object.entries(data ?? {})) toastEl.dataset[k] = v;
       toastEl.textContent = text;
+      const was = visible();
       toastEl.style.display = 'block';
+      toastShown = true;
+      change(was);
       clearTimeout(toastTimer);
-      toastTimer = setTimeout(() => (toastEl.style.display = 'none'), kind === 'error' ? 12000 : 6000);
+      toastTimer = setTimeout(() => {
+        const before = visible();
+        toastEl.style.display = 'none';
+        toastShown = false;
+        change(before);
+      }, kind === 'error' ? 12000 : 6000);
     },
     setCapturing(on) {
+      const was = visible();
       host.style.setProperty('display', on ? 'none' : '', on ? 'important' : '');
+      capturing = on;
+      change(was);
+    },
+    painted() {
+      return settled;
     },
     destroy() {
       clearTimeout(toastTimer);

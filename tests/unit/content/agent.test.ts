@@ -76,6 +76,60 @@ describe('content-script agent', () => {
     expect(overlay()!.shadowRoot!.querySelector('.toast')!.textContent).toMatch(/tersimpan/);
   });
 
+  it('answers at once when none of its UI is on screen, with nothing to wait for', async () => {
+    // Nothing hovered, no toast: the overlay was never shown, so no frame needs to pass.
+    const raf = vi.spyOn(window, 'requestAnimationFrame');
+    const res = await deliver({ type: 'prepare-capture', targetId: null, mode: 'page' }) as PrepareResult;
+    expect(res.ok).toBe(true);
+    expect(raf).not.toHaveBeenCalled();
+    raf.mockRestore();
+  });
+
+  it('hides its button first and answers only after two frames have painted that', async () => {
+    await hover(document.querySelector('#c1')!);
+    const btn = overlay()!.shadowRoot!.querySelector('button')!;
+    expect(btn.style.display).toBe('inline-flex');
+    await new Promise((r) => setTimeout(r, 60)); // the frames of showing it have passed
+    const frames: FrameRequestCallback[] = [];
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
+    const frame = async () => {
+      const due = frames.splice(0);
+      due.forEach((cb) => cb(performance.now()));
+      await new Promise((r) => setTimeout(r, 5));
+    };
+    try {
+      let answered = false;
+      const reply = deliver({ type: 'prepare-capture', targetId: null, mode: 'hovered' }).then((r) => {
+        answered = true;
+        return r as PrepareResult;
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      expect(overlay()!.style.display).toBe('none'); // hidden before anything else
+      expect(answered).toBe(false);
+      await frame();
+      expect(answered).toBe(false); // one frame is not enough: the hide may not be on screen yet
+      await frame();
+      expect(answered).toBe(true);
+      expect((await reply).ok).toBe(true);
+
+      // Finished, the button and the toast are back; the next flag waits for their removal again.
+      await deliver({ type: 'capture-finished', result: { ok: true, id: 'x', sha256: 'y', width: 1, height: 1, truncated: false } });
+      expect(overlay()!.style.display).toBe('');
+      await frame();
+      await frame();
+      answered = false;
+      const again = deliver({ type: 'prepare-capture', targetId: null, mode: 'hovered' }).then(() => { answered = true; });
+      await new Promise((r) => setTimeout(r, 5));
+      expect(answered).toBe(false);
+      await frame();
+      await frame();
+      await again;
+      expect(answered).toBe(true);
+    } finally {
+      raf.mockRestore();
+    }
+  });
+
   it('removes its UI cleanly when the extension is updated or disabled', async () => {
     await hover(document.querySelector('#c1')!);
     expect(overlay()).not.toBeNull();

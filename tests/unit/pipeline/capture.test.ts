@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureScheduler } from '../../../lib/capture/scheduler';
 import { clampToViewport, pad, planStitch, toDevice } from '../../../lib/capture/plan';
-import { dataUrlToBlob, pngSize } from '../../../lib/capture/image';
+import { dataUrlToBlob, dataUrlToBytes, pngSize, pngSizeOf } from '../../../lib/capture/image';
 import { sha256Hex } from '../../../lib/hash';
 
 describe('CaptureScheduler', () => {
@@ -76,5 +76,48 @@ describe('image bytes', () => {
   });
   it('hashes like sha256sum', async () => {
     expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+  it('hashes only the bytes a view shows, not the rest of its buffer', async () => {
+    const whole = new TextEncoder().encode('xxabcyy');
+    const view = whole.subarray(2, 5);
+    expect(await sha256Hex(view)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await sha256Hex(view)).toBe(await sha256Hex(new Blob([view])));
+    expect(await sha256Hex(view.slice().buffer)).toBe(await sha256Hex(view));
+  });
+  it('gives the exact bytes of a capture, with or without native base64 decoding', async () => {
+    const b64 = 'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAYAAACddGYaAAAAEUlEQVR4nGP4z8DwHxkzkC4AADxAE+2wthOrAAAAAElFTkSuQmCC';
+    const expected = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const ctor = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
+    const had = Object.prototype.hasOwnProperty.call(ctor, 'fromBase64');
+    const original = ctor.fromBase64;
+    try {
+      // Without Uint8Array.fromBase64 (older browsers): atob.
+      delete ctor.fromBase64;
+      const a = dataUrlToBytes(`data:image/png;base64,${b64}`);
+      expect(a.type).toBe('image/png');
+      expect([...a.bytes]).toEqual([...expected]);
+      // With it: the native decoder is used, same bytes.
+      let used = 0;
+      ctor.fromBase64 = (s) => {
+        used++;
+        return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+      };
+      const b = dataUrlToBytes(`data:image/png;base64,${b64}`);
+      expect(used).toBe(1);
+      expect([...b.bytes]).toEqual([...expected]);
+    } finally {
+      if (had) ctor.fromBase64 = original;
+      else delete ctor.fromBase64;
+    }
+    expect(pngSizeOf(expected)).toEqual({ width: 3, height: 2 });
+    // IHDR read through a view that starts inside a larger buffer.
+    const padded = new Uint8Array(expected.length + 7);
+    padded.set(expected, 7);
+    expect(pngSizeOf(padded.subarray(7))).toEqual({ width: 3, height: 2 });
+    expect(() => pngSizeOf(new TextEncoder().encode('not a png at all, no way'))).toThrow(/not a PNG/);
+    expect(() => pngSizeOf(expected.subarray(0, 20))).toThrow(/not a PNG/);
+    // Not base64: percent-decoded text, as UTF-8 bytes.
+    expect(new TextDecoder().decode(dataUrlToBytes('data:text/plain,a%20b').bytes)).toBe('a b');
+    expect(() => dataUrlToBytes('data:,')).toThrow();
   });
 });
