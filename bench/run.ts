@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark of the project, each a ratio to a baseline measured in the
  * same run (never an absolute time asserted in a test), printed as one table.
  *   - content-script bytes (gzip) against the 30 KB budget
- *   - capture latency: flag -> durable record vs a bare captureVisibleTab (Chromium), p50/p95
+ *   - capture latency: flag -> durable record vs a bare captureVisibleTab (Chromium), p50/p95,
+ *     also with the local store encrypted, and the unlock against a bare PBKDF2 derivation
  *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
  *   - export: 1,000 records x 300 KB through writeBundle vs a bare fflate zip (Node)
  *   - watchlist marking: a 5,000-post feed with 1,000 watched accounts, page main-thread time with
@@ -30,6 +31,13 @@ for (const file of ['.output/chrome-mv3/content-scripts/content.js', '.output/fi
 console.error('capture latency (Chromium)…');
 const cap = await runCaptureBench({ samples: quick ? 8 : 20, log });
 rows.push(['capture: flag -> durable record', `p50 ${cap.flagP50.toFixed(0)} ms, p95 ${cap.flagP95.toFixed(0)} ms`, `bare captureVisibleTab p50 ${cap.bareP50.toFixed(0)} / p95 ${cap.bareP95.toFixed(0)} ms`, `p95 ratio ${cap.ratioP95.toFixed(2)} (target <= 1.5) ${cap.ratioP95 <= 1.5 ? 'ok' : 'MISS'}`]);
+
+console.error('capture latency with the local store encrypted (Chromium)…');
+const capEnc = await runCaptureBench({ samples: quick ? 8 : 20, encrypted: true, log });
+rows.push(['capture, store encrypted', `p50 ${capEnc.flagP50.toFixed(0)} ms, p95 ${capEnc.flagP95.toFixed(0)} ms`, `bare captureVisibleTab p50 ${capEnc.bareP50.toFixed(0)} / p95 ${capEnc.bareP95.toFixed(0)} ms`, `p95 ratio ${capEnc.ratioP95.toFixed(2)}; vs unencrypted flag p95 ${(capEnc.flagP95 / cap.flagP95).toFixed(2)}x`]);
+if (capEnc.unlock) {
+  rows.push(['unlock (PBKDF2-SHA-256 600k + unwrap)', `${capEnc.unlock.unlockMs.toFixed(0)} ms`, `bare PBKDF2 600k ${capEnc.unlock.kdfMs.toFixed(0)} ms`, `ratio ${capEnc.unlock.ratio.toFixed(2)}`]);
+}
 
 console.error('sync (Chromium + reference backend)…');
 const sync = await runSyncBench({ records: quick ? 100 : 500, kb: 300, log });
