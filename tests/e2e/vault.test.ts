@@ -3,12 +3,15 @@
  * record already stored, a new flag while unlocked, then a browser restart (storage.session is
  * gone: locked), what the monitor sees while locked, a wrong and a right passphrase.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Worker } from 'playwright-core';
 import {
-  clickInPageFlag, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, serviceWorker, shimNames, startFixtureServer,
+  clickInPageFlag, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker, shimNames, startFixtureServer,
   tempProfile, until, type FixtureServer,
 } from './support';
 
@@ -169,5 +172,29 @@ describe('encrypted local store (Chromium)', () => {
     await popup.close();
     await review.close();
     await page.close();
+  });
+
+  it('unlocked, the evidence manager exports the encrypted records as a bundle the verifier accepts', async () => {
+    const manager = await context.newPage();
+    await manager.goto(`chrome-extension://${extId}/manager.html`);
+    await manager.waitForSelector('#vault-locked'); // locked from the popup above
+    await manager.fill('#vault-pass', PASS);
+    await manager.click('#vault-unlock');
+    await manager.waitForSelector('#evidence-list tbody tr', { timeout: 15_000 });
+    assert.equal(await manager.locator('#evidence-list tbody tr').count(), 2);
+    await manager.check('#select-all');
+    await manager.click('#export-selected');
+    await manager.waitForSelector('#export-result', { timeout: 30_000 });
+    assert.equal(await manager.getAttribute('#export-result', 'data-ok'), 'true', await manager.textContent('#export-result') ?? '');
+    const sw = await serviceWorker(context);
+    const item = await until(async () => {
+      const [d] = await sw.evaluate('chrome.downloads.search({})') as Array<{ state: string; filename: string }>;
+      return d?.state === 'complete' ? d : null;
+    }, 'the bundle download');
+    const bundle = join(profile, 'encrypted-export.zip');
+    copyFileSync(item.filename, bundle);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/asn-evidence.mjs'), 'verify', bundle], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+    await manager.close();
   });
 });
