@@ -5,6 +5,7 @@ import { refreshBadge } from '../lib/background/badge';
 import { backendItem, getSettings, settingsItem } from '../lib/settings';
 import { recoverQueue, requestSync, resetPause, SYNC_ALARM } from '../lib/background/sync';
 import { t } from '../lib/i18n/messages';
+import { resumeVaultConversion } from '../lib/background/vault-handlers';
 
 const MENU_ID = 'flag-evidence';
 
@@ -26,8 +27,12 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void requestSync());
   globalThis.addEventListener?.('online', () => void requestSync());
   backendItem.watch(() => void resetPause().then(() => requestSync()));
-  // Every worker start: records a killed worker left "sending" go back to the queue, then sync.
-  void recoverQueue().then(() => requestSync());
+  // Every worker start: an encryption being turned on or off that a killed worker left half-done is
+  // finished (when unlocked), records it left "sending" go back to the queue, then sync.
+  void resumeVaultConversion().catch(() => null)
+    .then(() => recoverQueue())
+    .then(() => requestSync())
+    .catch(() => undefined);
 
   // The context-menu title follows the monitor's language choice.
   settingsItem.watch(() => void setupMenu());
