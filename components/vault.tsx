@@ -64,13 +64,44 @@ export function UnlockForm({ lang, onUnlocked }: { lang: Lang; onUnlocked?: () =
   );
 }
 
+/** Passphrase lost: delete everything local (typed confirmation) and start again unencrypted. */
+function ForgotPassphrase({ lang, onReset }: { lang: Lang; onReset?: (done: string) => void }) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<Msg>(null);
+  const reset = async () => {
+    setBusy(true);
+    try {
+      const r = await send<VaultReply>({ type: 'vault-reset', confirm: 'HAPUS' });
+      if (r.ok) onReset?.(tv(lang, 'resetDone', { n: r.deleted ?? 0 })); // this form goes away: the parent says it
+      else setMsg({ kind: 'error', text: r.message });
+    } finally {
+      setBusy(false);
+      setTyped('');
+    }
+  };
+  return (
+    <details id="vault-forgot">
+      <summary>{tv(lang, 'forgot')}</summary>
+      <p>{tv(lang, 'forgotBody')}</p>
+      <label for="vault-reset-confirm">{tv(lang, 'forgotConfirm')}</label>
+      <input id="vault-reset-confirm" value={typed} autoComplete="off" onInput={(e) => setTyped((e.target as HTMLInputElement).value)} />
+      <p><button type="button" id="vault-reset" disabled={busy || typed.trim() !== 'HAPUS'} onClick={() => void reset()}>
+        {tv(lang, 'forgotButton')}
+      </button></p>
+      {msg && <p class={`msg ${msg.kind}`} role="alert" id="vault-reset-msg">{msg.text}</p>}
+    </details>
+  );
+}
+
 /** The locked notice with its unlock form. */
-export function LockedNotice({ lang, onUnlocked }: { lang: Lang; onUnlocked?: () => void }) {
+export function LockedNotice({ lang, onUnlocked }: { lang: Lang; onUnlocked?: (done?: string) => void }) {
   return (
     <section class="msg info" id="vault-locked" style={{ display: 'block' }}>
       <h2 style={{ marginTop: 0 }}>🔒 {tv(lang, 'lockedTitle')}</h2>
       <p>{tv(lang, 'lockedBody')}</p>
-      <UnlockForm lang={lang} onUnlocked={onUnlocked} />
+      <UnlockForm lang={lang} onUnlocked={() => onUnlocked?.()} />
+      <ForgotPassphrase lang={lang} onReset={(done) => onUnlocked?.(done)} />
     </section>
   );
 }
@@ -150,7 +181,7 @@ export function VaultSection() {
         </form>
       )}
 
-      {status.enabled && !status.unlocked && <UnlockForm lang={lang} onUnlocked={reload} />}
+      {status.enabled && !status.unlocked && <><UnlockForm lang={lang} onUnlocked={reload} /><ForgotPassphrase lang={lang} onReset={(done) => { setMsg({ kind: 'ok', text: done }); reload(); }} /></>}
 
       {status.enabled && status.unlocked && (
         <>

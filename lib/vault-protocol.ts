@@ -7,7 +7,9 @@ export type ToBackgroundVault =
   | { type: 'vault-unlock'; passphrase: string }
   | { type: 'vault-lock' }
   | { type: 'vault-change'; current: string; next: string }
-  | { type: 'vault-disable'; passphrase: string };
+  | { type: 'vault-disable'; passphrase: string }
+  /** Passphrase lost: delete every local record (tombstones kept) and turn encryption off. */
+  | { type: 'vault-reset'; confirm: 'HAPUS' };
 
 export interface VaultStatus {
   enabled: boolean;
@@ -18,5 +20,5 @@ export interface VaultStatus {
 }
 
 export type VaultReply =
-  | { ok: true; status: VaultStatus; records?: number; screenshots?: number }
+  | { ok: true; status: VaultStatus; records?: number; screenshots?: number; deleted?: number }
   | { ok: false; code: 'wrong' | 'weak' | 'mismatch' | 'invalid' | 'error'; message: string; status: VaultStatus };

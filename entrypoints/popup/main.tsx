@@ -16,6 +16,7 @@ function Popup() {
   const [status, setStatus] = useState<StatusSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<FlagResult | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   // The export runs in the evidence manager page (a popup closes as soon as it loses focus).
   const exportAll = () => void browser.tabs.create({ url: browser.runtime.getURL('/manager.html?export=all') });
 
@@ -53,7 +54,8 @@ function Popup() {
           {result.ok ? t('flagged') : result.message}
         </p>
       )}
-      {status && !status.vault.unlocked && <LockedNotice lang={lang} onUnlocked={load} />}
+      {status && !status.vault.unlocked && <LockedNotice lang={lang} onUnlocked={(done) => { setNotice(done ?? null); load(); }} />}
+      {notice && <p class="msg ok" role="status" id="vault-notice">{notice}</p>}
       {status && (
         <>
           <StatusCounts counts={status.counts} t={t} />

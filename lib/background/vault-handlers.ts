@@ -6,7 +6,10 @@
  * zod, and are never logged, stored or put in a reply.
  */
 import { z } from 'zod';
-import { convertAllRows } from '../db/evidence-db';
+import { clearAllEvidence, convertAllRows, listIdsAndStatus } from '../db/evidence-db';
+import { appendDeletion } from '../workbench/deletions';
+import { getSettings } from '../settings';
+import { refreshBadge } from './badge';
 import {
   createVault, lockVault, MIN_PASSPHRASE_LENGTH, removeVault, setPhase, unlockVault, changePassphrase,
   vaultState, WeakPassphraseError, WrongPassphraseError, VaultLockedError,
@@ -23,8 +26,9 @@ export const vaultMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('vault-lock') }),
   z.object({ type: z.literal('vault-change'), current: pass, next: pass }),
   z.object({ type: z.literal('vault-disable'), passphrase: pass }),
+  z.object({ type: z.literal('vault-reset'), confirm: z.literal('HAPUS') }),
 ]);
-const TYPES = new Set(['vault-status', 'vault-enable', 'vault-unlock', 'vault-lock', 'vault-change', 'vault-disable']);
+const TYPES = new Set(['vault-status', 'vault-enable', 'vault-unlock', 'vault-lock', 'vault-change', 'vault-disable', 'vault-reset']);
 
 export async function vaultStatus(): Promise<VaultStatus> {
   const st = await vaultState();
@@ -80,7 +84,7 @@ export function handleVaultMessage(msg: unknown, lang: Lang, hooks: VaultHooks =
   });
 }
 
-async function run(m: ToBackgroundVault, _lang: Lang, hooks: VaultHooks): Promise<VaultReply> {
+async function run(m: ToBackgroundVault, lang: Lang, hooks: VaultHooks): Promise<VaultReply> {
   switch (m.type) {
     case 'vault-status':
       return { ok: true, status: await vaultStatus() };
@@ -116,5 +120,32 @@ async function run(m: ToBackgroundVault, _lang: Lang, hooks: VaultHooks): Promis
       hooks.onUnlocked?.();
       return { ok: true, status: await vaultStatus(), ...done };
     }
+    case 'vault-reset': {
+      const deleted = await serial(() => resetVault(tv(lang, 'resetReason')));
+      hooks.onUnlocked?.();
+      void refreshBadge().catch(() => undefined);
+      return { ok: true, status: await vaultStatus(), deleted };
+    }
   }
+}
+
+/**
+ * The passphrase is lost: the records cannot be read by anyone, so they are deleted (the monitor
+ * typed HAPUS) and encryption is turned off. Each deletion is first written to the hash-chained
+ * deletion log (id, status, reason; the rest is unreadable), so the loss stays accountable.
+ */
+async function resetVault(reason: string): Promise<number> {
+  const st = await vaultState();
+  if (!st.meta) throw new Error('encryption is off');
+  if (st.keys) throw new Error('the store is unlocked: turn encryption off instead');
+  const rows = await listIdsAndStatus();
+  const actor = (await getSettings()).monitor.name || null;
+  for (const r of rows) {
+    await appendDeletion({
+      id: r.id, at: new Date().toISOString(), actor, sha256: '', subjectName: null, reason, custodyHead: null, status: r.status,
+    });
+  }
+  await clearAllEvidence();
+  await removeVault();
+  return rows.length;
 }

@@ -491,6 +491,27 @@ export async function convertAllRows(onProgress?: (done: number, total: number) 
   return { records, screenshots };
 }
 
+/** Id and status of every stored record (readable while the encrypted store is locked). */
+export async function listIdsAndStatus(): Promise<Array<{ id: string; status: EvidenceStatus }>> {
+  const db = await openEvidenceDb();
+  const tx = db.transaction('evidence', 'readonly');
+  const out: Array<{ id: string; status: EvidenceStatus }> = [];
+  let cursor = await tx.store.openCursor();
+  while (cursor) {
+    out.push({ id: cursor.value.id, status: cursor.value.status });
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return out;
+}
+
+/** Delete every record and screenshot in one strict transaction (the passphrase-lost reset). */
+export async function clearAllEvidence(): Promise<void> {
+  const db = await openEvidenceDb();
+  const tx = db.transaction(['evidence', 'blobs'], 'readwrite', { durability: 'strict' });
+  await Promise.all([tx.objectStore('evidence').clear(), tx.objectStore('blobs').clear(), tx.done]);
+}
+
 /** Rough usage report for the popup ("penyimpanan hampir penuh"). */
 export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
   try {

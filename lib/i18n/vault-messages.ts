@@ -39,6 +39,12 @@ const id = {
   errWrong: 'Kata sandi salah.',
   errFailed: 'Gagal: {reason}',
   iterations: 'Kunci diturunkan dengan PBKDF2-SHA-256, {n} iterasi; data dienkripsi dengan AES-256-GCM.',
+  forgot: 'Lupa kata sandi?',
+  forgotBody: 'Tanpa kata sandi, bukti di perangkat ini tidak dapat dibuka oleh siapa pun. Anda dapat menghapus semuanya dan mulai lagi tanpa enkripsi. Bukti yang sudah disinkronkan tetap aman di server; bukti yang belum disinkronkan akan hilang. Setiap penghapusan dicatat di log penghapusan.',
+  forgotConfirm: 'Ketik HAPUS untuk menghapus semua bukti di perangkat ini',
+  forgotButton: 'Hapus semua bukti di perangkat ini',
+  resetDone: '{n} bukti dihapus. Enkripsi dimatikan; Anda dapat menandai lagi.',
+  resetReason: 'Kata sandi enkripsi hilang: bukti terenkripsi dihapus oleh pengawas.',
 } as const;
 
 export type VaultMessageKey = keyof typeof id;
@@ -78,6 +84,12 @@ const en: Record<VaultMessageKey, string> = {
   errWrong: 'Wrong passphrase.',
   errFailed: 'Failed: {reason}',
   iterations: 'The key is derived with PBKDF2-SHA-256, {n} iterations; data is encrypted with AES-256-GCM.',
+  forgot: 'Forgot the passphrase?',
+  forgotBody: 'Without the passphrase nobody can open the evidence on this device. You can delete all of it and start again without encryption. Evidence already synced stays safe on the server; evidence not yet synced will be lost. Every deletion is written to the deletion log.',
+  forgotConfirm: 'Type HAPUS to delete all evidence on this device',
+  forgotButton: 'Delete all evidence on this device',
+  resetDone: '{n} records deleted. Encryption is off; you can flag again.',
+  resetReason: 'Encryption passphrase lost: encrypted evidence deleted by the monitor.',
 };
 
 export function tv(lang: Lang, key: VaultMessageKey, params?: Record<string, string | number>): string {

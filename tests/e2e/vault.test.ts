@@ -197,4 +197,29 @@ describe('encrypted local store (Chromium)', () => {
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
     await manager.close();
   });
+
+  it('passphrase lost: after typing HAPUS everything local is deleted (logged) and flagging works again', async () => {
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extId}/popup.html`);
+    await popup.click('#vault-lock');
+    await popup.waitForSelector('#vault-locked');
+    await popup.click('#vault-forgot summary');
+    assert.equal(await popup.isDisabled('#vault-reset'), true, 'nothing is deleted without the typed word');
+    await popup.fill('#vault-reset-confirm', 'HAPUS');
+    await popup.click('#vault-reset');
+    await popup.waitForSelector('#vault-notice');
+    assert.match(await popup.textContent('#vault-notice') ?? '', /^2 bukti dihapus/);
+    await popup.waitForSelector('[data-count="queued"]');
+    assert.equal(await popup.textContent('[data-count="queued"]'), '0');
+    assert.equal(await popup.$('#vault-locked'), null);
+    await popup.close();
+
+    const page = await context.newPage();
+    await page.goto(POST_URL);
+    await flagAndSave(context, page, '#comment-4');
+    const { records } = await readStore(await serviceWorker(context), { blobs: false });
+    assert.equal(records.length, 1);
+    assert.ok(!records[0].sealed, 'stored without encryption again');
+    await page.close();
+  });
 });

@@ -17,6 +17,7 @@ import { handleVaultMessage } from '../../../lib/background/vault-handlers';
 import { handleMessage, statusSummary } from '../../../lib/background/handlers';
 import { requestSync } from '../../../lib/background/sync';
 import { backendItem } from '../../../lib/settings';
+import { readDeletions, verifyDeletions } from '../../../lib/workbench/deletions';
 import { appendCustody } from '../../../lib/integrity/custody';
 import { sha256Hex } from '../../../lib/hash';
 import { record } from '../pipeline/make';
@@ -240,5 +241,30 @@ describe('encryption of the local store', () => {
     expect(r).toMatchObject({ ok: true, records: 2, status: { enabled: false } });
     expect(await rawDump()).toContain('Budi Santoso');
     await removeVault();
+  });
+
+  it('passphrase lost: only a typed HAPUS deletes everything local, each deletion logged, and flagging works again unencrypted', async () => {
+    await seed();
+    await createVault(PASS, FAST);
+    await convertAllRows();
+    await setPhase('on');
+    const msg = (m: unknown) => handleMessage(m, ownPage()) as Promise<Record<string, unknown>>;
+    // unlocked: turning it off is the way, not deleting
+    expect(await msg({ type: 'vault-reset', confirm: 'HAPUS' })).toMatchObject({ ok: false });
+    await lockVault();
+    expect(await msg({ type: 'vault-reset', confirm: 'hapus' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await countByStatus()).toMatchObject({ queued: 1, draft: 1 });
+
+    const r = await msg({ type: 'vault-reset', confirm: 'HAPUS' });
+    expect(r).toMatchObject({ ok: true, deleted: 2, status: { enabled: false, unlocked: true } });
+    expect(await countByStatus()).toMatchObject({ queued: 0, draft: 0 });
+    const db = await openEvidenceDb();
+    expect(await db.count('blobs')).toBe(0);
+    const log = await readDeletions();
+    expect(log.map((e) => e.id).sort()).toEqual([ID1, ID2]);
+    expect(log.every((e) => /Kata sandi enkripsi hilang/.test(e.reason))).toBe(true);
+    expect(verifyDeletions(log).ok).toBe(true);
+    await insertEvidence(stored(ID3), { screenshot: png(2) });
+    expect((await getEvidence(ID3))?.id).toBe(ID3);
   });
 });
