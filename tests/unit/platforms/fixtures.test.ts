@@ -15,49 +15,13 @@
  * Every case also checks invariants: no throw, each non-null post/comment/reaction/subject field has a
  * fieldSources entry, and `missing` lists only fields that really are null.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractEvidence } from '../../../lib/platforms';
 import { FIELD_SOURCES } from '../../../lib/record/schema';
+import { DEFAULT_NOW, DEFAULT_TZ, findCases, lookup, pageOf, type FixtureCase as Case } from '../../support/corpus';
 
-interface Case {
-  url: string;
-  target?: string | null;
-  expect: Record<string, unknown>;
-  now?: string;
-  timeZone?: string;
-  element?: string | null;
-}
-
-const DEFAULT_NOW = '2024-09-13T02:15:04.123Z';
-const DEFAULT_TZ = 'Asia/Jakarta';
-
-function findCases(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findCases(p));
-    else if (name.endsWith('.case.json')) out.push(p);
-  }
-  return out;
-}
-
-/** Dot-path lookup that prefers the longest key present (keys may contain dots). */
-export function lookup(v: unknown, path: string): unknown {
-  const parts = path.split('.');
-  let cur: unknown = v;
-  let i = 0;
-  while (i < parts.length) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    let j = parts.length;
-    for (; j > i; j--) if (parts.slice(i, j).join('.') in (cur as object)) break;
-    if (j === i) return undefined;
-    cur = (cur as Record<string, unknown>)[parts.slice(i, j).join('.')];
-    i = j;
-  }
-  return cur;
-}
 
 const roots = [resolve('tests/fixtures/platforms')];
 if (process.env.EVIDENCE_FIXTURES_DIR) roots.push(resolve(process.env.EVIDENCE_FIXTURES_DIR));
@@ -69,7 +33,7 @@ for (const root of roots) {
     for (const file of cases) {
       it(relative(root, file), () => {
         const c = JSON.parse(readFileSync(file, 'utf8')) as Case;
-        const html = readFileSync(file.replace(/\.case\.json$/, '.html'), 'utf8');
+        const html = readFileSync(pageOf(file), 'utf8');
         const doc = new DOMParser().parseFromString(html, 'text/html');
         const target = c.target ? doc.querySelector(c.target) : null;
         if (c.target) expect(target, `target ${c.target} not found`).not.toBeNull();
