@@ -16,6 +16,7 @@ import { send } from './api';
 import { GestureEditor } from './gesture-editor';
 import { formatTime, type T } from './i18n';
 import { formToPatch, initialForm, RecordForm, type FormState } from './record-form';
+import { SourcePanel } from './source-panel';
 import { StatusChip } from './status';
 import { sendWorkbench } from './workbench-api';
 
@@ -135,6 +136,8 @@ export function RecordView(props: {
           {Object.entries(r.fieldSources).sort().map(([k, v]) => <li key={k}>{k}: {t(`source_${v}`)}</li>)}
         </ul>
       </details>
+
+      <SourcePanel record={r} source={view.source} lang={lang} />
 
       <h2>{wx(lang, 'custodyTitle')}</h2>
       <p id="custody-check" data-ok={String(chain.ok)} class={`msg ${chain.ok ? 'ok' : 'error'}`}>

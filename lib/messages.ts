@@ -4,6 +4,7 @@
  * pulls zod in. The background parses every message with lib/background/message-schema.ts.
  */
 import type { Box } from './record/schema';
+import type { SourceCapture } from './record/source';
 import type { Extraction } from './platforms/types';
 import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
 import type { SyncStatus } from './background/sync-status';
@@ -25,6 +26,8 @@ export interface PrepareOk {
   scrollY: number;
   maxScrollY: number;
   page: { url: string; title: string };
+  /** The flagged item's sanitised HTML (lib/record/source.ts); absent from older content scripts. */
+  source?: SourceCapture | null;
 }
 export interface PrepareFail { ok: false; code: 'login_wall' | 'checkpoint' | 'error'; message: string }
 export type PrepareResult = PrepareOk | PrepareFail;
@@ -71,6 +74,8 @@ export interface EvidenceView {
   evidence: StoredEvidence;
   /** data: URL of the cropped screenshot, for display. */
   screenshotUrl: string | null;
+  /** The flagged item's stored source HTML, as text (never rendered), or null. */
+  source?: string | null;
 }
 
 /**

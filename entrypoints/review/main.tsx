@@ -6,6 +6,7 @@ import { send } from '../../components/api';
 import { formatTime, useT } from '../../components/i18n';
 import { GestureEditor } from '../../components/gesture-editor';
 import { formToPatch, initialForm, RecordForm, type FormState } from '../../components/record-form';
+import { SourcePanel } from '../../components/source-panel';
 import { StatusChip } from '../../components/status';
 import { sendWorkbench } from '../../components/workbench-api';
 import { wx } from '../../lib/i18n/workbench-messages';
@@ -100,6 +101,7 @@ function Review({ id }: { id: string }) {
           <button type="button" onClick={() => window.close()}>{t('close')}</button>
         </p>
       </form>
+      <SourcePanel record={r} source={view.source} lang={lang} />
     </main>
   );
 }

@@ -18,8 +18,10 @@
 import { browser } from 'wxt/browser';
 import { writeBundle, type BundleItem } from '../export/bundle';
 import { planImport, readImportItems } from '../export/import';
+import { bytesToBase64, downloadBlob } from '../export/download';
+
+export { bytesToBase64 };
 import type { CreatedBy, CustodyEntry } from '../export/manifest';
-import { base64Bytes } from '../export/base64';
 import { verifyBundle, type VerifyProblem, type VerifyResult } from '../export/verify';
 import {
   getBlob, listEvidence, StorageFullError, updateEvidence, type CustodyEvent, type StoredEvidence,
@@ -183,7 +185,8 @@ export async function buildBundleBlob(
       const screenshot = await getBlob(ev.id, 'screenshot');
       if (!screenshot) throw new Error(`the screenshot of record ${ev.id} is missing from the store`);
       const full = ev.record.screenshot.full ? (await getBlob(ev.id, 'full')) ?? null : null;
-      yield { record: ev.record, screenshot, full, custody: ev.custody.map((c) => toCustodyEntry(ev.id, c)) };
+      const source = ev.record.source ? (await getBlob(ev.id, 'source')) ?? null : null;
+      yield { record: ev.record, screenshot, full, source, custody: ev.custody.map((c) => toCustodyEntry(ev.id, c)) };
     }
   })();
   const parts: Uint8Array[] = [];
@@ -203,14 +206,6 @@ export async function buildBundleBlob(
   };
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let out = '';
-  const dec = new TextDecoder('latin1');
-  const STEP = 3 * 1024 * 1024; // a multiple of 3: no padding in between
-  for (let i = 0; i < bytes.length; i += STEP) out += dec.decode(base64Bytes(bytes.subarray(i, i + STEP)));
-  return out;
-}
-
 export function base64ToBytes(s: string): Uint8Array {
   const clean = s.replace(/\s+/g, '');
   if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new Error('invalid base64');
@@ -225,39 +220,6 @@ export function base64ToBytes(s: string): Uint8Array {
   return out;
 }
 
-async function downloadBlob(blob: Blob, filename: string): Promise<number> {
-  const objectUrls = typeof URL.createObjectURL === 'function';
-  const url = objectUrls
-    ? URL.createObjectURL(blob)
-    : `data:application/zip;base64,${bytesToBase64(new Uint8Array(await blob.arrayBuffer()))}`;
-  try {
-    const id = await browser.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
-    if (objectUrls) revokeWhenDone(id, url);
-    return id;
-  } catch (e) {
-    if (objectUrls) URL.revokeObjectURL(url);
-    throw e;
-  }
-}
-
-function revokeWhenDone(id: number, url: string): void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const done = () => {
-    try { browser.downloads.onChanged.removeListener(listener); } catch { /* not registered */ }
-    if (timer) clearTimeout(timer);
-    URL.revokeObjectURL(url);
-  };
-  const listener = (d: { id: number; state?: { current?: string } }) => {
-    if (d.id === id && (d.state?.current === 'complete' || d.state?.current === 'interrupted')) done();
-  };
-  timer = setTimeout(done, 10 * 60_000);
-  (timer as { unref?: () => void }).unref?.();
-  try {
-    browser.downloads.onChanged.addListener(listener);
-  } catch {
-    /* no download events: the timer revokes the URL */
-  }
-}
 
 const reason = (e: unknown) => String((e as Error)?.message ?? e);
 
@@ -375,6 +337,7 @@ export async function importBundle(bytes: Uint8Array, lang: Lang = 'id'): Promis
         blobs: {
           screenshot: new Blob([item.screenshot as BlobPart], { type: 'image/png' }),
           ...(item.full ? { full: new Blob([item.full as BlobPart], { type: 'image/png' }) } : {}),
+          ...(item.source ? { source: new Blob([item.source as BlobPart], { type: 'text/html;charset=utf-8' }) } : {}),
         },
       });
     }

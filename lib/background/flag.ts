@@ -8,14 +8,14 @@ import { CaptureScheduler } from '../capture/scheduler';
 import { composeRegion, dataUrlToBlob, dataUrlToBytes, pngSizeOf, type Segment } from '../capture/image';
 import { clampToViewport, pad, planStitch } from '../capture/plan';
 import {
-  findByTargetKey, insertEvidence, openEvidenceDb, StorageFullError, targetKeyOf, type StoredEvidence,
+  findByTargetKey, insertEvidence, openEvidenceDb, StorageFullError, targetKeyOf, type BlobKind, type StoredEvidence,
 } from '../db/evidence-db';
 import { vaultState, VaultLockedError } from '../db/vault';
 import { sha256Hex } from '../hash';
 import { t, type Lang } from '../i18n/messages';
 import type { FlagResult, PrepareOk, PrepareResult, SerializableExtraction } from '../messages';
-import { browserLabel, buildRecord, type BuildInput } from '../record/build';
-import { screenshotSchema, type EvidenceRecord } from '../record/schema';
+import { browserLabel, buildRecord, sourcePath, type BuildInput } from '../record/build';
+import { screenshotSchema, sourceSchema, type EvidenceRecord } from '../record/schema';
 import { sanitizeRecord } from '../record/sanitize';
 import { attest } from '../integrity/attestation';
 import { appendCustody } from '../integrity/custody';
@@ -327,6 +327,17 @@ async function storeCapture(prep: PrepareOk, draft: Draft, out: CaptureOutput): 
       full: out.fullSha && out.fullSize ? { sha256: out.fullSha, ...out.fullSize } : null,
     },
   }).screenshot);
+  // The flagged item's source HTML: hashed and listed in the record, so the signature covers it.
+  const blobs: Partial<Record<BlobKind, Blob>> = { screenshot: out.crop };
+  if (out.full) blobs.full = out.full;
+  if (prep.source) {
+    const bytes = new TextEncoder().encode(prep.source.html);
+    record.source = sourceSchema.parse({
+      file: sourcePath(id), sha256: await sha256Hex(bytes), mime: 'text/html', bytes: bytes.byteLength,
+      truncated: prep.source.truncated, targetPath: prep.source.targetPath,
+    });
+    blobs.source = new Blob([bytes], { type: 'text/html;charset=utf-8' });
+  }
   // Sign the record as captured with the installation's key (edits later go to the custody log).
   record.attestation = await attest(record, await installationKey(), capturedAt);
   const now = capturedAt.toISOString();
@@ -349,7 +360,7 @@ async function storeCapture(prep: PrepareOk, draft: Draft, out: CaptureOutput): 
       details: { sha256: out.cropSha, url: record.page.url, method: out.method, keyId: record.attestation.keyId },
     }),
   };
-  await insertEvidence(stored, out.full ? { screenshot: out.crop, full: out.full } : { screenshot: out.crop });
+  await insertEvidence(stored, blobs);
   return { ok: true, id, sha256: out.cropSha, width: out.cropSize.width, height: out.cropSize.height, truncated: out.truncated };
 }
 

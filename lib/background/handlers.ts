@@ -145,8 +145,8 @@ export async function statusSummary(): Promise<StatusSummary> {
 async function evidenceView(id: string): Promise<EvidenceView | { ok: false; message: string }> {
   const evidence = await getEvidence(id);
   if (!evidence) return { ok: false, message: t((await getSettings()).language, 'err_notFound') };
-  const blob = await getBlob(id, 'screenshot');
-  return { evidence, screenshotUrl: blob ? await blobToDataUrl(blob) : null };
+  const [blob, source] = await Promise.all([getBlob(id, 'screenshot'), evidence.record.source ? getBlob(id, 'source') : undefined]);
+  return { evidence, screenshotUrl: blob ? await blobToDataUrl(blob) : null, source: source ? await source.text() : null };
 }
 
 export async function blobToDataUrl(blob: Blob): Promise<string> {

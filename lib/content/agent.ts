@@ -9,6 +9,7 @@ import type { FlagResult, PrepareResult, SerializableExtraction, ToContent } fro
 import type { Lang } from '../i18n/messages';
 import { ct as t } from '../i18n/content-messages';
 import { createOverlay, type Overlay } from './overlay';
+import { captureSource } from '../record/source';
 import { startWatchMarker } from './watch-marker';
 import {
   contextTarget, hoveredTarget, registerTarget, setContextTarget, setHovered, targetById,
@@ -199,6 +200,10 @@ export function startAgent(opts: AgentOptions): void {
     if (scrolled) await settle(win);
     else await hidden;
     const { element, ...rest } = extraction;
+    let source = null;
+    try {
+      source = captureSource(element, target);
+    } catch { /* a page that defeats cloning still gets its screenshot */ }
     // Left for the on-demand fallback rasteriser, which runs in this same isolated world.
     (win as unknown as { __asnEvidenceTarget?: Element | null }).__asnEvidenceTarget = element;
     const serial: SerializableExtraction = JSON.parse(JSON.stringify(rest));
@@ -216,6 +221,7 @@ export function startAgent(opts: AgentOptions): void {
       scrollY: win.scrollY,
       maxScrollY: Math.max(0, scrollEl.scrollHeight - win.innerHeight),
       page: { url: win.location.href, title: doc.title },
+      source,
     };
   }
 }

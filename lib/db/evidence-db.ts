@@ -189,8 +189,11 @@ export class StorageFullError extends Error {
   override name = 'StorageFullError';
 }
 
-export function blobKey(id: string, which: 'screenshot' | 'full'): string {
-  return `${id}/${which}.png`;
+/** The files kept with a record: the crop, the full visible tab, the flagged item's source HTML. */
+export type BlobKind = 'screenshot' | 'full' | 'source';
+
+export function blobKey(id: string, which: BlobKind): string {
+  return which === 'source' ? `${id}/source.html` : `${id}/${which}.png`;
 }
 
 let dbPromise: Promise<IDBPDatabase<EvidenceDB>> | null = null;
@@ -261,13 +264,13 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 /** A record with its screenshots, as written by insertEvidence / insertManyEvidence. */
 export interface EvidenceWrite {
   evidence: StoredEvidence;
-  blobs: Partial<Record<'screenshot' | 'full', Blob>>;
+  blobs: Partial<Record<BlobKind, Blob>>;
 }
 
 /** Store a new record together with its screenshots, atomically. */
 export async function insertEvidence(
   ev: StoredEvidence,
-  blobs: Partial<Record<'screenshot' | 'full', Blob>>,
+  blobs: Partial<Record<BlobKind, Blob>>,
 ): Promise<void> {
   await insertManyEvidence([{ evidence: ev, blobs }]);
 }
@@ -286,7 +289,7 @@ export async function insertManyEvidence(items: readonly EvidenceWrite[]): Promi
       Object.entries(blobs)
         .filter((e): e is [string, Blob] => !!e[1])
         .map(async ([which, blob]) => {
-          const key = blobKey(evidence.id, which as 'screenshot' | 'full');
+          const key = blobKey(evidence.id, which as BlobKind);
           return [key, await encodeBlob(key, blob, st)] as const;
         }),
     ),
@@ -325,7 +328,7 @@ export async function getEvidence(id: string): Promise<StoredEvidence | undefine
   return row && decodeRow(row, st);
 }
 
-export async function getBlob(id: string, which: 'screenshot' | 'full'): Promise<Blob | undefined> {
+export async function getBlob(id: string, which: BlobKind): Promise<Blob | undefined> {
   const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
   const key = blobKey(id, which);
   const row = await db.get('blobs', key);
@@ -413,6 +416,7 @@ export async function deleteEvidence(id: string): Promise<void> {
     tx.objectStore('evidence').delete(id),
     tx.objectStore('blobs').delete(blobKey(id, 'screenshot')),
     tx.objectStore('blobs').delete(blobKey(id, 'full')),
+    tx.objectStore('blobs').delete(blobKey(id, 'source')),
     tx.done,
   ]);
 }

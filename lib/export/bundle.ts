@@ -7,6 +7,7 @@
  * Layout, in this order:
  *   evidence/<id>/screenshot.png   stored (PNG is already compressed)
  *   evidence/<id>/full.png         stored, only when the item carries the full-tab screenshot
+ *   evidence/<id>/source.html      deflated, only when the record keeps the flagged item's HTML
  *   evidence/<id>/record.json      deflated
  *   manifest.json                  deflated, validated with manifestSchema before it is written
  *   evidence.csv                   deflated
@@ -42,6 +43,8 @@ export interface BundleItem {
   custody: CustodyInput[];
   /** the full visible tab kept alongside the crop (record.screenshot.full) */
   full?: Blob | Uint8Array | null;
+  /** the flagged item's source HTML (record.source) */
+  source?: Blob | Uint8Array | null;
 }
 
 type ItemSource = AsyncIterable<BundleItem> | Iterable<BundleItem>;
@@ -82,6 +85,9 @@ export const MAX_ZIP_ENTRIES = 65_535;
 
 export function screenshotEntryPath(id: string, which: 'screenshot' | 'full' = 'screenshot'): string {
   return `evidence/${id}/${which}.png`;
+}
+export function sourceEntryPath(id: string): string {
+  return `evidence/${id}/source.html`;
 }
 export function recordEntryPath(id: string): string {
   return `evidence/${id}/record.json`;
@@ -231,6 +237,14 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
         throw new Error(`Refusing to export: the full-tab screenshot of record ${record.id} does not match its recorded SHA-256`);
       }
       mine.push(fi);
+    }
+    if (record.source) {
+      if (!item.source) throw new Error(`Refusing to export: the source HTML of record ${record.id} is missing from the store`);
+      const si = (await w.file(sourceEntryPath(record.id), true).push(await bytesOf(item.source), true))!;
+      if (si.sha256 !== record.source.sha256) {
+        throw new Error(`Refusing to export: the source HTML of record ${record.id} does not match its recorded SHA-256`);
+      }
+      mine.push(si);
     }
     const json = enc.encode(JSON.stringify(record, null, 2) + '\n');
     mine.push((await w.file(recordEntryPath(record.id), true).push(json, true))!);

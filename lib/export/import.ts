@@ -63,6 +63,8 @@ export interface ImportItem {
   record: EvidenceRecord;
   screenshot: Uint8Array;
   full: Uint8Array | null;
+  /** the flagged item's source HTML (record.source) */
+  source: Uint8Array | null;
   /** the bundle's custody log for the record plus an `import` entry */
   custody: CustodyEntry[];
 }
@@ -96,8 +98,9 @@ export async function* readImportItems(
     const screenshot = await read(`evidence/${record.id}/screenshot.png`, record.screenshot.sha256);
     const fullSha = record.screenshot.full?.sha256;
     const full = fullSha && byName.has(`evidence/${record.id}/full.png`) ? await read(`evidence/${record.id}/full.png`, fullSha) : null;
+    const source = record.source ? await read(`evidence/${record.id}/source.html`, record.source.sha256) : null;
     const entry: CustodyEntry = { recordId: record.id, at, action: 'import', actor: opts.actor, details: 'asn-evidence-bundle v1' };
     if (opts.bundleSha256) entry.bundleSha256 = opts.bundleSha256;
-    yield { record, screenshot, full, custody: [...custody, entry] };
+    yield { record, screenshot, full, source, custody: [...custody, entry] };
   }
 }

@@ -70,7 +70,7 @@ const DEFAULTS: Required<VerifyLimits> = {
 
 const ZIP = '(zip)';
 const FIXED = ['manifest.json', 'evidence.csv', 'report.html', 'SHA256SUMS'] as const;
-const PER_RECORD = /^evidence\/([0-9a-f-]{36})\/(screenshot\.png|full\.png|record\.json)$/;
+const PER_RECORD = /^evidence\/([0-9a-f-]{36})\/(screenshot\.png|full\.png|source\.html|record\.json)$/;
 
 /** Why a name is unsafe to extract (zip slip, absolute path, ...), or null. */
 export function unsafeNameReason(name: string, nameValid = true): { en: string; id: string } | null {
@@ -227,6 +227,9 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       if (m[2] === 'full.png' && rec.screenshot.full && hex !== rec.screenshot.full.sha256) {
         add(e.name, 'screenshot_mismatch', `${e.name}: its SHA-256 differs from the hash recorded at capture (${rec.screenshot.full.sha256})`, `${e.name}: SHA-256 berbeda dari hash yang dicatat saat penangkapan (${rec.screenshot.full.sha256})`);
       }
+      if (m[2] === 'source.html' && hex !== rec.source?.sha256) {
+        add(e.name, 'source_mismatch', `${e.name}: its SHA-256 differs from the source hash recorded at capture (${rec.source?.sha256 ?? 'none recorded'})`, `${e.name}: SHA-256 berbeda dari hash sumber halaman yang dicatat saat penangkapan (${rec.source?.sha256 ?? 'tidak dicatat'})`);
+      }
       if (m[2] === 'record.json') checkRecordJson(e.name, concat(parts, size), rec, add);
     }
     if (e.name === 'SHA256SUMS') sumsBytes = concat(parts, size);
@@ -271,7 +274,9 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   }
   if (manifest) {
     for (const r of manifest.records) {
-      for (const f of [`evidence/${r.id}/screenshot.png`, `evidence/${r.id}/record.json`]) {
+      const need = [`evidence/${r.id}/screenshot.png`, `evidence/${r.id}/record.json`];
+      if (r.source) need.push(`evidence/${r.id}/source.html`);
+      for (const f of need) {
         if (!byName.has(f)) add(f, 'missing_file', `${f} is missing (record ${r.id} is in manifest.json)`, `${f} tidak ada (bukti ${r.id} tercantum di manifest.json)`);
       }
     }
@@ -339,7 +344,7 @@ const CHECK_OF: Record<string, CheckId> = {
   manifest_missing: 'manifest', manifest_json: 'manifest', manifest_not_object: 'manifest', manifest_format: 'manifest',
   manifest_version: 'manifest', manifest_schema: 'manifest', record_invalid: 'records', record_json: 'records',
   sums_missing: 'checksums', sums_syntax: 'checksums', sums_duplicate: 'checksums', listed_missing: 'checksums',
-  hash_mismatch: 'checksums', not_listed: 'checksums', screenshot_mismatch: 'screenshots', record_mismatch: 'record_files',
+  hash_mismatch: 'checksums', not_listed: 'checksums', screenshot_mismatch: 'screenshots', source_mismatch: 'screenshots', record_mismatch: 'record_files',
   missing_file: 'layout', unexpected_file: 'layout', signature_invalid: 'integrity', custody_broken: 'integrity',
 };
 function checkOf(code: string): CheckId {

@@ -88,6 +88,17 @@ const id = {
   errReasonRequired: 'Tuliskan alasan penghapusan.',
   errDeleteSending: 'Bukti sedang dikirim ke server; tunggu sampai selesai lalu coba lagi.',
   errInvalidMessage: 'Permintaan tidak sah: {reason}',
+  sourceTitle: 'Sumber halaman bagian yang ditandai',
+  sourceIntro: 'Kode HTML bagian halaman yang Anda tandai, disimpan saat penangkapan dan ikut ditandatangani bersama tangkapan layar. Ditampilkan sebagai teks saja. SHA-256: {sha} · {size}',
+  sourceTruncated: 'Bagian ini terlalu besar untuk disimpan utuh; yang disimpan hanya elemen yang ditandai.',
+  sourceNone: 'Bukti ini tidak menyimpan sumber halaman (ditangkap oleh versi lama aplikasi).',
+  sourceShow: 'Lihat kode sumber',
+  misreadTitle: 'Salah baca?',
+  misreadIntro: 'Jika ada isian yang salah dibaca dari halaman dan sudah Anda koreksi, simpan contoh ini lalu kirimkan ke pengelola aplikasi agar pembacaannya diperbaiki. Contoh berisi sumber halaman dan isian yang benar.',
+  misreadButton: 'Simpan contoh salah baca',
+  misreadNone: 'Belum ada isian hasil baca yang Anda koreksi. Koreksi isian yang salah dan simpan dulu.',
+  misreadSaved: 'Contoh disimpan di folder Unduhan, subfolder {folder} ({n} isian dikoreksi).',
+  misreadFailed: 'Gagal menyimpan contoh: {reason}',
 } as const;
 
 export type WorkbenchMessageKey = keyof typeof id;
@@ -174,6 +185,17 @@ const en: Record<WorkbenchMessageKey, string> = {
   errReasonRequired: 'Give a reason for deleting.',
   errDeleteSending: 'The record is being sent to the server; wait until it finishes and try again.',
   errInvalidMessage: 'Invalid request: {reason}',
+  sourceTitle: 'Source of the flagged item',
+  sourceIntro: 'The HTML of the part of the page you flagged, stored at capture and signed together with the screenshot. Shown as text only. SHA-256: {sha} · {size}',
+  sourceTruncated: 'The item was too large to keep whole; only the flagged element was kept.',
+  sourceNone: 'This record keeps no page source (captured by an older version of the extension).',
+  sourceShow: 'Show the source code',
+  misreadTitle: 'Misread?',
+  misreadIntro: 'If a field was read wrongly from the page and you corrected it, save this example and send it to the maintainers so that the reading gets fixed. It holds the page source and the right values.',
+  misreadButton: 'Save the misread example',
+  misreadNone: 'You have not corrected any field read from the page. Correct the wrong field and save first.',
+  misreadSaved: 'Example saved in your Downloads folder, subfolder {folder} ({n} fields corrected).',
+  misreadFailed: 'Could not save the example: {reason}',
 };
 
 const TABLES: Record<Lang, Record<WorkbenchMessageKey, string>> = { id, en };

@@ -23,6 +23,10 @@ export interface BuildInput {
   client: { extensionVersion: string; browser: string };
 }
 
+export function sourcePath(id: string): string {
+  return `evidence/${id}/source.html`;
+}
+
 export function screenshotPath(id: string, which: 'screenshot' | 'full' = 'screenshot'): string {
   return `evidence/${id}/${which}.png`;
 }

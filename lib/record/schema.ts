@@ -5,6 +5,7 @@
  * never by the content script (zod is ~95 KB gzip), which only uses the inferred types.
  */
 import { z } from 'zod';
+import { SOURCE_MAX_BYTES } from './source';
 
 export const PLATFORMS = ['facebook', 'instagram', 'tiktok', 'other'] as const;
 export const KINDS = ['post', 'comment', 'reply', 'reaction', 'profile', 'page'] as const;
@@ -113,6 +114,22 @@ export const screenshotSchema = z.object({
     .optional(),
 });
 
+/**
+ * Added: the flagged item's HTML as the page had it (scripts, styles and event-handler attributes
+ * removed, at most SOURCE_MAX_BYTES), stored beside the screenshot as `evidence/<id>/source.html`
+ * and covered by the capture signature through this hash. It corroborates the pixels and lets a
+ * misread be reproduced. `targetPath` leads from the stored root element to the element the
+ * monitor flagged (child indexes, 1-based, joined by '/'; '' = the root itself).
+ */
+export const sourceSchema = z.object({
+  file: z.string().regex(/^[A-Za-z0-9._/-]+$/).max(200),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  mime: z.literal('text/html'),
+  bytes: z.number().int().min(0).max(SOURCE_MAX_BYTES),
+  truncated: z.boolean(),
+  targetPath: z.string().regex(/^(?:\d{1,5}(?:\/\d{1,5}){0,200})?$/).nullable(),
+});
+
 export const monitorSchema = z.object({ name: nstr, nip: nstr, unit: nstr });
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
@@ -143,6 +160,7 @@ export const evidenceRecordSchema = z.object({
   monitor: monitorSchema,
   fieldSources: z.record(z.string().max(100), z.enum(FIELD_SOURCES)),
   client: z.object({ extensionVersion: str, browser: str }),
+  source: sourceSchema.nullable().optional(),
   attestation: attestationSchema.optional(),
 });
 
@@ -159,6 +177,7 @@ export type CommentInfo = z.infer<typeof commentSchema>;
 export type ReactionInfo = z.infer<typeof reactionSchema>;
 export type SubjectInfo = z.infer<typeof subjectSchema>;
 export type Box = z.infer<typeof boxSchema>;
+export type SourceInfo = z.infer<typeof sourceSchema>;
 
 export function emptySubject(): SubjectInfo {
   return {
