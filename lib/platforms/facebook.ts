@@ -167,7 +167,12 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
     put(x, 'post.authorName', text(authorA), 'dom');
     put(x, 'post.authorUrl', ap?.url, 'dom');
   }
-  const msg = ownOf(p, SEL.message);
+  const head = headerAuthor(p, own?.a ?? null, ctx.url);
+  if (head) {
+    put(x, 'post.authorName', head.name, 'dom');
+    put(x, 'post.authorUrl', head.url, 'dom');
+  }
+  const msg = ownOf(p, SEL.message) ?? bodyText(p, own?.a ?? head?.a ?? null);
   if (msg) {
     const rt = richText(msg, true);
     if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
@@ -177,6 +182,45 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   const hasPhoto = !!ownOf(p, SEL.photo);
   put(x, 'post.mediaType', hasVideo ? 'video' : hasPhoto ? 'photo' : msg ? 'text' : null, 'heuristic');
   counts(x, p);
+}
+
+/** a precedes b in document order. */
+const before = (a: Node, b: Node): boolean => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+
+/**
+ * The post's author from its own header: the first profile link of the post (not of a comment)
+ * before its permalink/time link, named by its accessible name (aria-label, else its text); only
+ * links to that same profile are considered. Lines after the name ("Published by",
+ * "is with", "Liked by") come later in the header or in the footer, so they are never taken.
+ */
+function headerAuthor(p: Element, permalinkA: Element | null, base: string): { a: Element; name: string; url: string } | null {
+  let first: { a: Element; url: string } | null = null;
+  for (const a of postAnchors(p)) {
+    if (permalinkA && !before(a, permalinkA)) break;
+    const href = a.getAttribute('href') ?? '';
+    if (identify(href, base).kind !== 'profile') continue;
+    const pr = fbProfile(href, base);
+    if (!pr) continue;
+    first ??= { a, url: pr.url };
+    if (pr.url !== first.url) break;
+    // The accessible name: an aria-label wins over the content (an avatar link's content is its
+    // status badge, "Online status indicator Active").
+    const name = a.getAttribute('aria-label')?.trim() || text(a);
+    if (name && !isTimeLabel(name)) return { a, name, url: pr.url };
+  }
+  return null;
+}
+
+/**
+ * The post's message when no marker names it: the first outermost dir=auto block of the post after
+ * its header (the permalink/time link, else the author link), outside links, buttons and toolbars,
+ * and not in a comment.
+ */
+function bodyText(p: Element, headerEnd: Element | null): Element | null {
+  if (!headerEnd) return null;
+  return Array.from(p.querySelectorAll('[dir=auto]')).filter(notInComment(p)).find((e) =>
+    before(headerEnd, e) && !headerEnd.contains(e) && !e.parentElement?.closest('[dir=auto]') &&
+    !e.closest('a,[role=button],[role=toolbar],[role=status]') && !!text(e)) ?? null;
 }
 
 /** First element of the post itself (not of one of its comments) matching sel. */
@@ -357,7 +401,8 @@ export const facebook: PlatformAdapter = {
   },
   flaggableElements(root) {
     const out: Element[] = [];
-    for (const a of Array.from(root.querySelectorAll(SEL.article))) out.push(a);
+    // Loading skeletons ("Loading...": a status and nothing else) are not posts.
+    for (const a of Array.from(root.querySelectorAll(SEL.article))) if (a.querySelector('a[href]') || text(a)) out.push(a);
     for (const d of Array.from(root.querySelectorAll(SEL.dialog))) {
       if (isReactionsDialog(d)) {
         for (const r of Array.from(d.querySelectorAll(SEL.reactorRow))) {
