@@ -60,7 +60,8 @@ function firstTimed(el: Element, stop: Element | null): Element | null {
 }
 
 /** The post container around el: article, dialog, or main. */
-const postOf = (el: Element): Element | null => el.closest(SEL.article) ?? el.closest(SEL.dialog) ?? el.closest(SEL.main);
+const postOf = (el: Element): Element | null =>
+  el.closest(SEL.article) ?? el.closest(SEL.dialog) ?? el.closest(SEL.main) ?? el.ownerDocument.body;
 
 /** Own post link of a container: a /p|reel|tv/ link holding a <time>, not a comment link. */
 function postLink(p: Element, base: string): { a: Element; info: UrlInfo } | null {
@@ -86,21 +87,57 @@ function mediaItems(doc: Document): Array<Record<string, unknown>> {
   return out;
 }
 
-/** Author link of a block: first single-segment profile link with text (not a @mention). */
+const LIKED_BY = /^(?:liked by|disukai oleh|followed by|diikuti oleh)\b/i;
+/** A link in a "Liked by X and others" / "Followed by" line: never the author of anything. */
+function inLikedBy(a: Element): boolean {
+  if (a.matches(SEL.likedBy)) return true;
+  for (let c = a.parentElement, d = 0; c && d < 4; c = c.parentElement, d++) if (LIKED_BY.test(text(c) ?? '')) return true;
+  return false;
+}
+
+/** Author link of a block: first single-segment profile link with text (not a @mention, not "Liked by"). */
 function authorLink(el: Element): { a: Element; handle: string; url: string } | null {
   for (const a of Array.from(el.querySelectorAll('a[href]'))) {
     const t = text(a);
     const p = igProfile(a.getAttribute('href') ?? '');
-    if (p && t && !t.startsWith('@')) return { a, ...p };
+    if (p && t && !t.startsWith('@') && !inLikedBy(a)) return { a, ...p };
   }
   return null;
 }
 
-/** Text span of a row: span[dir=auto] not inside a link, not wrapping <time>, not a username. */
-function textSpan(row: Element): Element | null {
-  return Array.from(row.querySelectorAll(SEL.textSpan)).find(
-    (s) => !s.closest('a,[role=button]') && !s.querySelector(SEL.time),
-  ) ?? null;
+/** a precedes b in document order. */
+const before = (a: Node, b: Node): boolean => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+const SEPARATOR = /^[\s•·|]*$/;
+const ROW_LABEL = /^(?:edited|diedit|verified|terverifikasi|follow|following|ikuti|mengikuti|reply|balas|see translation|lihat terjemahan|author|pembuat|creator|kreator)$/i;
+
+/**
+ * The message of a caption or comment row: the first block after the author link that holds neither
+ * the author link nor a <time>, is not inside a link or button, and is not a separator or a row label
+ * ("Edited", "Reply", "See translation"). Found by structure, not by position in a list of spans
+ * (2025 rows wrap the username link itself in a span[dir=auto]; captions may carry @mention links).
+ */
+function rowText(row: Element, author: Element | null): Element | null {
+  for (const e of Array.from(row.querySelectorAll('h1,div,span'))) {
+    if (author && (!before(author, e) || e.contains(author))) continue;
+    if (e.querySelector('time') || e.closest('a,button,[role=button],time') || e.querySelector(SEL.likedBy)) continue;
+    // a block holding a username link (not an @mention) is a name line, not a message
+    if (Array.from(e.querySelectorAll('a[href]')).some((a) => igProfile(a.getAttribute('href') ?? '') && !(text(a) ?? '').startsWith('@'))) continue;
+    const t = richText(e, false).text;
+    if (!t || SEPARATOR.test(t) || ROW_LABEL.test(t) || LIKED_BY.test(t)) continue;
+    return e;
+  }
+  return null;
+}
+
+/** The caption row of a post page: the row of the first <time> that is neither a comment's nor the post's own permalink. */
+function captionRow(p: Element, base: string): { row: Element; time: Element } | null {
+  for (const t of times(p)) {
+    const a = t.closest('a[href]');
+    if (a && identify(a.getAttribute('href') ?? '', base).kind !== 'profile') continue;
+    const row = rowOfTime(t, p);
+    if (authorLink(row)) return { row, time: t };
+  }
+  return null;
 }
 
 function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePost: boolean): void {
@@ -127,14 +164,23 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   } else if (items.length && pagePost) staleJson(x, 'postingan / post');
   if (!p) return;
   const hdr = Array.from(p.querySelectorAll(SEL.header)).map((a) => ({ a, pr: igProfile(a.getAttribute('href') ?? '') }))
-    .find((h) => h.pr && text(h.a));
-  const au = hdr ? { a: hdr.a, ...hdr.pr! } : (own ? authorLink(rowOfTime(own.a, p)) : null);
-  if (au) {
+    .find((h) => h.pr && text(h.a) && !inLikedBy(h.a));
+  const capRow = captionRow(p, ctx.url);
+  const capAuthor = capRow ? authorLink(capRow.row) : null;
+  // The post's own permalink names its author when it has the /{username}/p/{code}/ shape.
+  const byLink = own?.info.handle && own.info.profileUrl ? { handle: own.info.handle, url: own.info.profileUrl } : null;
+  const au = hdr ? { a: hdr.a, ...hdr.pr! } : capAuthor ?? (own && !byLink ? authorLink(rowOfTime(own.a, p)) : null);
+  if (byLink && (!au || au.url === byLink.url)) {
+    put(x, 'post.authorName', au ? text(au.a) : byLink.handle, 'dom');
+    put(x, 'post.authorUrl', byLink.url, 'dom');
+    x.extras.authorHandle ??= byLink.handle;
+  } else if (au && !byLink) {
     put(x, 'post.authorName', text(au.a), 'dom');
     put(x, 'post.authorUrl', au.url, 'dom');
     x.extras.authorHandle ??= au.handle;
   }
-  const cap = p.querySelector(SEL.caption) ?? (own ? textSpan(rowOfTime(own.a, p)) : null);
+  const cap = p.querySelector(SEL.caption) ?? (capRow ? rowText(capRow.row, capAuthor?.a ?? null) : null) ??
+    (own && !capRow ? rowText(rowOfTime(own.a, p), null) : null);
   const rt = richText(cap, false);
   if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
   if (own) {
@@ -195,7 +241,7 @@ function extractComment(x: Extraction, ctx: ExtractContext, row: Element, link: 
   const t = link.querySelector('time');
   put(x, 'comment.postedAt', isoFromAttr(t?.getAttribute('datetime')), 'dom');
   put(x, 'comment.postedAtLabel', text(t), 'dom');
-  const rt = richText(textSpan(row), false);
+  const rt = richText(rowText(row, au?.a ?? null), false);
   if (put(x, 'comment.text', rt.text, 'dom')) markTruncated(x, 'comment.text', rt.truncated);
   put(x, 'subject.name', au ? text(au.a) : null, 'dom');
   put(x, 'subject.accountUrl', au?.url, 'dom');
@@ -280,6 +326,12 @@ export const instagram: PlatformAdapter = {
   },
   flaggableElements(root) {
     const out: Element[] = Array.from(root.querySelectorAll(SEL.article));
+    // A post page or post modal without <article> (2025): its caption row stands for the post.
+    for (const c of Array.from(root.querySelectorAll(`${SEL.dialog},${SEL.main}`))) {
+      if (c.querySelector(SEL.article) || out.some((o) => o.contains(c))) continue;
+      const cap = captionRow(c, 'https://www.instagram.com/');
+      if (cap && !out.includes(cap.row)) out.push(cap.row);
+    }
     for (const l of Array.from(root.querySelectorAll(SEL.commentLink))) {
       const p = postOf(l) ?? l.ownerDocument.body;
       if (l.querySelector('time')) out.push(rowOfTime(l, p));
