@@ -149,7 +149,8 @@ export function richText(el: Element | null | undefined, controlTruncates = true
       out += '\n';
       return;
     }
-    const block = BLOCK.test(tag);
+    // A block inside a link is laid out inline (TikTok's hashtags: <a><p>#tag</p></a>).
+    const block = BLOCK.test(tag) && (e.parentElement?.tagName.toUpperCase() ?? '') !== 'A';
     if (block) out += '\n';
     for (const c of Array.from(e.childNodes)) visit(c, depth + 1);
     if (block) out += '\n';

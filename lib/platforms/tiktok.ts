@@ -9,7 +9,7 @@ import {
   at, detectWall, draft, noTarget, finish, isObj, isoFromUnix, jsonScripts, langOf, markTruncated, profilePage, put,
   putTimeLabel, putUrlInfo, richText, setKind, staleJson, str, text, walled,
 } from './generic';
-import { parseCount } from './locale';
+import { isTimeLabel, parseCount } from './locale';
 import { identify, parseUrl, platformOf, ttIdTime, ttPostUrl, ttProfile, ttProfileUrl, type UrlInfo } from './url';
 
 /**
@@ -44,6 +44,14 @@ export const SEL = {
   avatar: '[data-e2e=browse-user-avatar],[data-e2e=video-author-avatar]',
   /** checked: tt-feed-item-en */
   feedItem: '[data-e2e=recommend-list-item-container]',
+  /** checked: real/tt-profile-grid-2025-en, real/tt-profile-grid-2023-en (a video in a profile's grid) */
+  gridItem: '[data-e2e=user-post-item]',
+  /** checked: real/tt-profile-grid-2023-en, real/tt-profile-grid-2024-zh-loggedin (caption beside the item) */
+  gridDesc: '[data-e2e=user-post-item-desc]',
+  /** checked: real/tt-profile-grid-2025-en (only the owner's own "Videos" tab shows the owner's posts) */
+  videosTab: '[data-e2e=videos-tab]',
+  /** checked: real/tt-profile-grid-2025-en, real/tt-profile-grid-2024-zh-loggedin */
+  selectedTab: '[role=tab][aria-selected=true]',
   /** checked: tt-feed-item-en, tt-video-detail-id */
   player: '[id^="xgwrapper-0-"]',
   /** checked: tt-feed-item-en, tt-browse-modal-over-profile-en */
@@ -93,6 +101,90 @@ function idOf(c: Element, base: string): UrlInfo | null {
   return pl ? identify(ttPostUrl(pl, null), base) : null;
 }
 
+/** Nearest ancestor-or-self of el that holds one video: a player, a <video> or a video link. */
+function videoItemOf(el: Element): Element | null {
+  for (let c: Element | null = el; c; c = c.parentElement) {
+    if (c.matches(`${SEL.feedItem},${SEL.gridItem},${SEL.detail}`)) return c;
+    if (c.querySelector(`${SEL.player},video,${SEL.videoLink}`)) return c;
+  }
+  return null;
+}
+
+/** The page's own video among several (one-column layout, feed behind a modal): the item whose id matches. */
+function pageItem(doc: Document, base: string, postId: string): Element | null {
+  for (const c of Array.from(doc.querySelectorAll(`${SEL.feedItem},${SEL.detail}`))) {
+    if (idOf(c, base)?.postId === postId) return c;
+  }
+  return doc.querySelector(SEL.detail);
+}
+
+
+/**
+ * The creator line of a video item: the first link to a profile (/@handle) with text, outside the
+ * caption. Its text is the name as shown ("@" dropped); the text after it in the same line is the
+ * time label ("chinese_artist176 · 5-23").
+ */
+function creatorOf(item: Element): { a: Element; name: string | null; url: string; handle: string; time: string | null } | null {
+  for (const a of Array.from(item.querySelectorAll(SEL.profileLink))) {
+    if (a.closest(SEL.desc) || a.closest(SEL.commentItem)) continue;
+    const pr = ttProfile(a.getAttribute('href') ?? '');
+    const own = text(a);
+    if (!pr || !own) continue;
+    // "name · 5-23" inside the link (2025 logged in) or "name" then " · 5-23" after it (logged out)
+    const line = own.includes('·') ? own : a.parentElement ? text(a.parentElement) ?? own : own;
+    const [head = '', ...tail] = line.split(/\s*·\s*/);
+    const rest = tail.join(' · ');
+    const name = (isTimeLabel(rest) || !tail.length ? (own.includes('·') ? head : own) : own).replace(/^@\s*/, '') || null;
+    if (!name) continue;
+    return { a, name, ...pr, time: isTimeLabel(rest) ? rest : null };
+  }
+  return null;
+}
+
+/** The profile owner's nickname on a profile page: of title/subtitle, the one that is not the handle. */
+function profileNickname(doc: Document, handle: string): string | null {
+  const names = SEL.profileName.map((s) => text(doc.querySelector(s))).filter((n): n is string => !!n);
+  return names.find((n) => n.replace(/^@/, '') !== handle) ?? null;
+}
+
+/**
+ * A profile grid card: the grid item, or its wrapper when the caption sits beside it (2023-2024),
+ * so that the card holds exactly one video.
+ */
+function gridCard(item: Element): Element {
+  const p = item.parentElement;
+  return p && p.querySelector(SEL.gridDesc) && p.querySelectorAll(SEL.gridItem).length === 1 ? p : item;
+}
+
+/** The grid card around el: climb until an ancestor holds a grid item; it must hold exactly one. */
+function gridCardOf(el: Element): Element | null {
+  for (let c: Element | null = el; c; c = c.parentElement) {
+    if (c.matches(SEL.gridItem)) return gridCard(c);
+    const items = c.querySelectorAll(SEL.gridItem);
+    if (items.length === 1) return gridCard(items[0]!);
+    if (items.length > 1) return null;
+  }
+  return null;
+}
+
+/** A profile grid item: its own video link names the author; the owner's nickname only when it is theirs. */
+function fillGridItem(x: Extraction, ctx: ExtractContext, item: Element): void {
+  const info = idOf(item, ctx.url);
+  if (info) putUrlInfo(x, info, 'dom', false);
+  put(x, 'post.postedAt', ttIdTime(x.post?.id ?? null), 'dom');
+  const handle = info?.handle ?? null;
+  if (handle) put(x, 'post.authorUrl', ttProfileUrl(handle), 'dom');
+  const page = identify(ctx.url);
+  const tab = ctx.doc.querySelector(SEL.selectedTab);
+  const ownTab = !tab || tab.matches(SEL.videosTab);
+  if (handle && ownTab && page.kind === 'profile' && page.handle === handle) {
+    put(x, 'post.authorName', profileNickname(ctx.doc, handle), 'dom');
+  }
+  // the card's caption is one clamped line: its text, whitespace collapsed
+  put(x, 'post.text', text(item.querySelector(SEL.gridDesc)), 'dom');
+  put(x, 'post.mediaType', info?.mediaType ?? null, 'url');
+}
+
 function fillPost(x: Extraction, ctx: ExtractContext, c: Element | null, pagePost: boolean): void {
   const page = identify(ctx.url);
   let src: 'url' | 'dom' = 'url';
@@ -122,7 +214,9 @@ function fillPost(x: Extraction, ctx: ExtractContext, c: Element | null, pagePos
       shares: st.shareCount ?? null, plays: st.playCount ?? null, saves: st.collectCount ?? null };
   } else if (items.length && pagePost) staleJson(x, 'video');
 
-  const scope: ParentNode | null = c ?? (pagePost ? ctx.doc : null);
+  const scope: ParentNode | null = c ?? (pagePost
+    ? (id ? pageItem(ctx.doc, ctx.url, id) : null) ?? (ctx.target ? videoItemOf(ctx.target) : null) ?? ctx.doc.body ?? ctx.doc
+    : null);
   if (!scope) return;
   const user = scope.querySelector(SEL.username);
   const av = scope.querySelector(SEL.avatar) ?? user?.closest('a[href]');
@@ -132,7 +226,15 @@ function fillPost(x: Extraction, ctx: ExtractContext, c: Element | null, pagePos
   const parts = nick ? Array.from(nick.children) : [];
   put(x, 'post.authorName', text(parts[0] ?? nick), 'dom');
   if (parts.length >= 3) putTimeLabel(x, 'post', text(parts[parts.length - 1]), ctx);
-  const rt = richText(scope.querySelector(SEL.desc), false);
+  if (scope instanceof Element) {
+    const cr = creatorOf(scope);
+    if (cr && (!x.post?.authorUrl || x.post.authorUrl === cr.url)) {
+      put(x, 'post.authorUrl', cr.url, 'dom');
+      put(x, 'post.authorName', cr.name, 'dom');
+      if (cr.time) putTimeLabel(x, 'post', cr.time, ctx);
+    }
+  }
+  const rt = richText(scope.querySelector(SEL.desc) ?? (scope instanceof Element ? scope.querySelector('h1') : null), false);
   if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
   put(x, 'post.mediaType', scope.querySelector('video') ? 'video' : null, 'heuristic');
   const counts: Record<string, unknown> = {};
@@ -158,7 +260,11 @@ function extractComment(x: Extraction, ctx: ExtractContext, row: Element): void 
   const name = text(ua);
   put(x, 'comment.authorName', name, 'dom');
   put(x, 'comment.authorUrl', prof?.url, 'dom');
-  putTimeLabel(x, 'comment', text(row.querySelector(SEL.commentTime)), ctx);
+  // The time: its test id where the page has one (until 2024), else the row's first short text that
+  // reads as a time ("5-26", "2d ago") outside the name and the message.
+  const timeEl = row.querySelector(SEL.commentTime) ?? Array.from(row.querySelectorAll('span,p')).find((e) =>
+    !e.closest(`${SEL.commentUser},${SEL.commentText},a`) && e.children.length === 0 && isTimeLabel(text(e)));
+  putTimeLabel(x, 'comment', text(timeEl), ctx);
   const rt = richText(level, false);
   if (put(x, 'comment.text', rt.text, 'dom')) markTruncated(x, 'comment.text', rt.truncated);
   if (reply) {
@@ -173,6 +279,14 @@ function extractComment(x: Extraction, ctx: ExtractContext, row: Element): void 
   put(x, 'subject.name', name, 'dom');
   put(x, 'subject.accountUrl', prof?.url, 'dom');
   put(x, 'subject.handle', prof?.handle, 'dom');
+}
+
+function subjectFromPost(x: Extraction): void {
+  const p = x.post;
+  if (!p) return;
+  put(x, 'subject.name', p.authorName, x.fieldSources['post.authorName'] ?? 'dom');
+  put(x, 'subject.accountUrl', p.authorUrl, x.fieldSources['post.authorUrl'] ?? 'dom');
+  put(x, 'subject.handle', ttProfile(p.authorUrl ?? '')?.handle, x.fieldSources['post.authorUrl'] ?? 'dom');
 }
 
 export const tiktok: PlatformAdapter = {
@@ -203,25 +317,54 @@ export const tiktok: PlatformAdapter = {
         return finish(x);
       }
     }
-    const feed = t?.closest(SEL.feedItem) ?? null;
+    const grid = t ? gridCardOf(t) : null;
+    if (grid) {
+      setKind(x, 'post', 'dom');
+      x.element = grid;
+      fillGridItem(x, ctx, grid);
+      subjectFromPost(x);
+      return finish(x);
+    }
+    let feed = t?.closest(SEL.feedItem) ?? null;
+    // A video item flagged outside the known containers (mobile page, new layouts): the nearest
+    // ancestor holding one video, when it is not the page's own.
+    if (!feed && t) {
+      const item = videoItemOf(t);
+      const own = item ? idOf(item, ctx.url) : null;
+      if (item && own?.postId && own.postId !== page.postId && !item.matches(SEL.detail)) feed = item;
+    }
     if (!feed && !page.postId) {
       if (!t && page.kind === 'profile') return profilePage(x, ctx.doc, page, SEL.profileName);
       return noTarget(x, t);
     }
     setKind(x, 'post', t ? 'dom' : 'url');
-    x.element = feed ?? ctx.doc.querySelector(SEL.detail);
+    x.element = feed ?? (page.postId ? pageItem(ctx.doc, ctx.url, page.postId) : null) ?? (t ? videoItemOf(t) : null);
     fillPost(x, ctx, feed, !feed);
-    const p = x.post!;
-    put(x, 'subject.name', p.authorName, x.fieldSources['post.authorName'] ?? 'dom');
-    put(x, 'subject.accountUrl', p.authorUrl, x.fieldSources['post.authorUrl'] ?? 'dom');
-    put(x, 'subject.handle', ttProfile(p.authorUrl ?? '')?.handle, x.fieldSources['post.authorUrl'] ?? 'dom');
+    subjectFromPost(x);
     return finish(x);
   },
   flaggableElements(root) {
-    return [
-      ...Array.from(root.querySelectorAll(SEL.feedItem)),
-      ...Array.from(root.querySelectorAll(SEL.detail)),
-      ...Array.from(root.querySelectorAll(SEL.commentItem)),
+    const all = (sel: string) => Array.from(root.querySelectorAll(sel));
+    // Lazy-load placeholders (an empty item) are not posts; the detail container is a post only
+    // when it does not hold the list of items itself (one-column layout).
+    const items = all(SEL.feedItem).filter((e) => e.querySelector('a[href]') || text(e));
+    const out = [
+      ...items,
+      ...all(SEL.detail).filter((d) => !d.querySelector(SEL.feedItem)),
+      ...all(SEL.commentItem),
+      ...all(SEL.gridItem).map(gridCard),
     ];
+    if (!out.length) {
+      // Another layout (the mobile web player): the smallest box around the one video that also
+      // holds its creator's link.
+      const v = root.querySelector('video');
+      for (let c = v?.parentElement ?? null; c; c = c.parentElement) {
+        if (c.querySelector(SEL.profileLink)) {
+          out.push(c);
+          break;
+        }
+      }
+    }
+    return out;
   },
 };

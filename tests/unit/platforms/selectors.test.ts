@@ -3,7 +3,7 @@
  * Every platform selector is annotated in its adapter's SEL block with the fixtures it was checked on
  * ("checked: a, b"). This re-checks each claim: the selector (or, for lists, one of its entries) must
  * match at least one element in every named fixture, so a fixture or selector edit cannot silently
- * leave a selector untested.
+ * leave a selector untested. `real/NAME` names a page of the real-markup corpus (tests/fixtures/real).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function annotations(platform: string): Map<string, string[]> {
   const src = readFileSync(`lib/platforms/${platform}.ts`, 'utf8');
   const block = src.slice(src.indexOf('export const SEL = {'), src.indexOf('} as const;'));
   const out = new Map<string, string[]>();
-  const re = /\/\*\* checked: ([a-z0-9, -]+?)(?: \(.*\))? \*\/\s*\n\s*(\w+):/g;
+  const re = /\/\*\* checked: ([a-z0-9/, -]+?)(?: \(.*\))? \*\/\s*\n\s*(\w+):/g;
   for (const m of block.matchAll(re)) out.set(m[2]!, m[1]!.split(',').map((s) => s.trim()));
   return out;
 }
@@ -32,7 +32,8 @@ for (const [platform, sel] of adapters) {
     });
     const rows = [...notes].flatMap(([key, files]) => files.map((f) => [key, f] as const));
     it.each(rows)('%s matches in %s', (key, file) => {
-      const path = `tests/fixtures/platforms/${platform}/${file}.html`;
+      // 'real/NAME' = a saved page of the real-markup corpus, else a sketched fixture
+      const path = file.startsWith('real/') ? `tests/fixtures/real/${platform}/${file.slice(5)}.html` : `tests/fixtures/platforms/${platform}/${file}.html`;
       expect(existsSync(path), path).toBe(true);
       const doc = new DOMParser().parseFromString(readFileSync(path, 'utf8'), 'text/html');
       const v = (sel as Record<string, string | readonly string[]>)[key]!;
