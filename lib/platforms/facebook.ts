@@ -280,7 +280,13 @@ function extractComment(x: Extraction, ctx: ExtractContext, row: Element): void 
   const page = identify(ctx.url);
   const ownId = p ? permalink(p, ctx.url)?.info.postId : null;
   const pagePost = !!p?.closest(SEL.dialog) || (!!ownId && ownId === page.postId);
-  if (time) putUrlInfo(x, time.info, 'dom', true);
+  // The post's id as the address gives it first: Facebook shows one post under several pfbid forms
+  // (the address and the comment links may differ); the other forms are kept as aliases.
+  if (pagePost && page.postId) putUrlInfo(x, page, 'url', false);
+  if (time) {
+    putUrlInfo(x, time.info, 'dom', true);
+    if (time.info.postId && x.post?.id && time.info.postId !== x.post.id) x.extras.postIdAliases = [time.info.postId];
+  }
   if (page.commentId && (page.commentId === wrap?.getAttribute('data-commentid'))) putUrlInfo(x, page, 'url', true);
   put(x, 'comment.id', fromAuthor?.commentId, 'dom');
   put(x, 'comment.id', wrap?.getAttribute('data-commentid'), 'dom');

@@ -164,7 +164,8 @@ export function richText(el: Element | null | undefined, controlTruncates = true
   let truncated = false;
   if (control && (controlTruncates || TRAILING_MORE.test(t))) truncated = true;
   if (!control && INLINE_MORE.test(t)) truncated = true;
-  if (truncated) t = t.replace(TRAILING_MORE, '');
+  // The control's words go; the ellipsis the page showed stays, so the text says it was cut.
+  if (truncated) t = t.replace(TRAILING_MORE, (m) => { const e = /^(\s*)(…|\.\.\.)/.exec(m); return e ? (e[1] ? ' ' : '') + e[2] : ''; });
   return { text: t || null, truncated };
 }
 
