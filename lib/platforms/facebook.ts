@@ -139,9 +139,20 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   if (own) putUrlInfo(x, own.info, 'dom', false);
   const id = x.post?.id ?? null;
 
-  // Page JSON, only for the post whose id we already know.
+  // Page JSON, only for the post whose id we already know, in any of its forms: Facebook names one
+  // post by a pfbid in the address, another pfbid in its own links, and a number in its comments'
+  // ids (base64 "comment:{post}_{comment}") and the JSON's post_id. Only forms found on the post's
+  // own links count: the canonical address and og:url go stale after in-app navigation.
+  const forms = new Set<string>(id ? [id] : []);
+  if (own?.info.postId) forms.add(own.info.postId);
+  for (const a of p ? Array.from(p.querySelectorAll('a[href*="comment_id="]')) : []) {
+    const u = parseUrl(a.getAttribute('href') ?? '', ctx.url);
+    const f = u ? fbCommentIds(u.searchParams)?.postId : null;
+    if (f) forms.add(f);
+  }
+  if (forms.size > 1) x.extras.postIdAliases = [...forms].filter((f) => f !== id);
   const all = id ? stories(ctx.doc) : [];
-  const n = all.find((s) => str(s.post_id) === id || identify(str(s.url) ?? str(s.wwwURL) ?? '').postId === id);
+  const n = all.find((s) => forms.has(str(s.post_id) ?? '') || forms.has(identify(str(s.url) ?? str(s.wwwURL) ?? '').postId ?? ''));
   if (n) {
     const actor0 = at(n, 'actors', '0');
     const ap = fbProfile(str(at(actor0, 'url')) ?? '') ??
@@ -281,12 +292,9 @@ function extractComment(x: Extraction, ctx: ExtractContext, row: Element): void 
   const ownId = p ? permalink(p, ctx.url)?.info.postId : null;
   const pagePost = !!p?.closest(SEL.dialog) || (!!ownId && ownId === page.postId);
   // The post's id as the address gives it first: Facebook shows one post under several pfbid forms
-  // (the address and the comment links may differ); the other forms are kept as aliases.
+  // (the address and the comment links may differ); fillPost keeps the other forms as aliases.
   if (pagePost && page.postId) putUrlInfo(x, page, 'url', false);
-  if (time) {
-    putUrlInfo(x, time.info, 'dom', true);
-    if (time.info.postId && x.post?.id && time.info.postId !== x.post.id) x.extras.postIdAliases = [time.info.postId];
-  }
+  if (time) putUrlInfo(x, time.info, 'dom', true);
   if (page.commentId && (page.commentId === wrap?.getAttribute('data-commentid'))) putUrlInfo(x, page, 'url', true);
   put(x, 'comment.id', fromAuthor?.commentId, 'dom');
   put(x, 'comment.id', wrap?.getAttribute('data-commentid'), 'dom');

@@ -228,7 +228,8 @@ function fbIdentify(u: URL): UrlInfo {
     return r;
   } else if (a && !FB_RESERVED.has(a)) {
     if (b === 'posts' && c) {
-      setPost(c, null);
+      // /{actor}/posts/{id} and the canonical/og:url form /{actor}/posts/{text-slug}/{numeric id}/
+      setPost(!FB_ID.test(c) && d && DIGITS.test(d) ? d : c, null);
       actor = a;
     } else if (b === 'videos' && c) {
       // /{actor}/videos/{id}/ or /{actor}/videos/{title-slug}/{id}/
