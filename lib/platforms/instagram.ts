@@ -53,6 +53,15 @@ const LIKERS_TITLE = /^(?:suka|likes|menyukai)$/i;
 
 const times = (el: Element): Element[] => Array.from(el.querySelectorAll(SEL.time));
 
+/** A grid tile (profile, saved, explore): a link to a post that shows its picture and no time. */
+function isTile(a: Element): boolean {
+  return a.matches('a[href]') && !a.matches(SEL.likedBy) && !!a.querySelector('img') && !a.querySelector(SEL.time) &&
+    identify(a.getAttribute('href') ?? '', 'https://www.instagram.com/').kind === 'post';
+}
+const tilesIn = (el: ParentNode): Element[] => Array.from(el.querySelectorAll('a[href]')).filter(isTile);
+/** An <article> holding several tiles is a grid, not a post. */
+const isGrid = (el: Element): boolean => tilesIn(el).length > 1;
+
 /** Nearest ancestor of el (inclusive) containing a <time>. */
 function firstTimed(el: Element, stop: Element | null): Element | null {
   for (let c: Element | null = el; c && c !== stop?.parentElement; c = c.parentElement) if (times(c).length) return c;
@@ -60,8 +69,28 @@ function firstTimed(el: Element, stop: Element | null): Element | null {
 }
 
 /** The post container around el: article, dialog, or main. */
-const postOf = (el: Element): Element | null =>
-  el.closest(SEL.article) ?? el.closest(SEL.dialog) ?? el.closest(SEL.main) ?? el.ownerDocument.body;
+const postOf = (el: Element): Element | null => {
+  const art = el.closest(SEL.article);
+  return (art && !isGrid(art) ? art : null) ?? el.closest(SEL.dialog) ?? el.closest(SEL.main) ?? el.ownerDocument.body;
+};
+
+/**
+ * A grid tile names its post; its author only when the address shape says so: /{user}/p/{code}/
+ * links, or the tiles of a profile's own grid (/{user}/). Never from the alt text (machine text).
+ */
+function extractTile(x: Extraction, ctx: ExtractContext, tile: Element): void {
+  setKind(x, 'post', 'dom');
+  x.element = tile;
+  const info = identify(tile.getAttribute('href') ?? '', ctx.url);
+  putUrlInfo(x, info, 'dom', false);
+  const page = identify(ctx.url);
+  const owner = info.handle ? { handle: info.handle, url: info.profileUrl } : page.kind === 'profile' && page.handle
+    ? { handle: page.handle, url: page.profileUrl } : null;
+  if (owner?.url) {
+    put(x, 'post.authorName', owner.handle, info.handle ? 'dom' : 'url');
+    put(x, 'post.authorUrl', owner.url, info.handle ? 'dom' : 'url');
+  }
+}
 
 /** Own post link of a container: a /p|reel|tv/ link holding a <time>, not a comment link. */
 function postLink(p: Element, base: string): { a: Element; info: UrlInfo } | null {
@@ -296,6 +325,12 @@ export const instagram: PlatformAdapter = {
           return finish(x);
         }
       }
+      const tile = t.closest('a[href]');
+      if (tile && isTile(tile) && (!tile.closest(SEL.article) || isGrid(tile.closest(SEL.article)!))) {
+        extractTile(x, ctx, tile);
+        subjectFromPost(x);
+        return finish(x);
+      }
       const p = postOf(t);
       const timed = firstTimed(t, p);
       const ts = timed ? times(timed) : [];
@@ -325,7 +360,10 @@ export const instagram: PlatformAdapter = {
     return finish(x);
   },
   flaggableElements(root) {
-    const out: Element[] = Array.from(root.querySelectorAll(SEL.article));
+    const arts = Array.from(root.querySelectorAll(SEL.article));
+    const out: Element[] = arts.filter((a) => !isGrid(a));
+    // Grid tiles (profile, saved, explore) outside a single post
+    for (const tile of tilesIn(root)) if (!out.some((o) => o.contains(tile))) out.push(tile);
     // A post page or post modal without <article> (2025): its caption row stands for the post.
     for (const c of Array.from(root.querySelectorAll(`${SEL.dialog},${SEL.main}`))) {
       if (c.querySelector(SEL.article) || out.some((o) => o.contains(c))) continue;
