@@ -100,9 +100,27 @@ export function warn(x: Extraction, w: ExtractionWarning): void {
 // ------------------------------------------------------------------------------------------------
 // Text
 
-/** textContent with whitespace collapsed; null when empty. Never innerHTML. */
+/**
+ * Invisible characters people use as spacers (word joiner, braille blank, zero-width space, BOM):
+ * not part of what the page shows. Zero-width joiners stay (emoji sequences, scripts need them).
+ */
+const INVISIBLE = /[\u200b\u2060\u2800\ufeff]/g;
+
+/** Text of the nodes a person sees: <svg> titles (icon labels such as "Verified") and scripts left out. */
+function visibleText(el: Element): string {
+  if (!el.querySelector('svg,script,style,template')) return el.textContent ?? '';
+  let out = '';
+  const visit = (n: Node): void => {
+    if (n.nodeType === 3) out += n.nodeValue ?? '';
+    else if (n.nodeType === 1 && !/^(?:svg|script|style|template)$/i.test((n as Element).tagName)) n.childNodes.forEach(visit);
+  };
+  visit(el);
+  return out;
+}
+
+/** Visible text with whitespace collapsed; null when empty. Never innerHTML. */
 export function text(el: Element | null | undefined): string | null {
-  const t = el?.textContent?.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+  const t = el ? visibleText(el).replace(INVISIBLE, '').replace(/[\s\u00a0]+/g, ' ').trim() : '';
   return t ? t.slice(0, 100_000) : null;
 }
 
@@ -158,7 +176,7 @@ export function richText(el: Element | null | undefined, controlTruncates = true
   visit(el, 0);
   let t = out
     .split('\n')
-    .map((l) => l.replace(/[ \t\u00a0\u200b\r]+/g, ' ').trim())
+    .map((l) => l.replace(INVISIBLE, '').replace(/[ \t\u00a0\r]+/g, ' ').trim())
     .filter(Boolean)
     .join('\n');
   let truncated = false;
