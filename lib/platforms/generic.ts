@@ -295,19 +295,38 @@ export interface WallRules {
   checkpointPath: RegExp;
   loginSel?: string;
   checkpointSel?: string;
+  /** The page shows something to flag (posts, comments, rows): a login prompt beside it is no wall. */
+  content?: boolean;
 }
 
+/**
+ * Shown to the person: not hidden by an attribute or an inline style on itself or an ancestor,
+ * and not an empty placeholder (TikTok keeps an empty, hidden #tiktok-verify-ele on normal pages).
+ */
+export function isShown(el: Element): boolean {
+  for (let c: Element | null = el; c; c = c.parentElement) {
+    if (c.hasAttribute('hidden') || c.getAttribute('aria-hidden') === 'true') return false;
+    if (/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(c.getAttribute('style') ?? '')) return false;
+  }
+  return !!(el.textContent?.trim() || el.querySelector('img,iframe,input,canvas,button') || el.matches('input,iframe'));
+}
+
+const shownMatch = (doc: Document, sel: string | undefined): boolean =>
+  !!sel && Array.from(doc.querySelectorAll(sel)).some(isShown);
+
+/**
+ * A login wall or checkpoint, by what the person sees: the address says so, or a visible
+ * challenge; a visible login form only when the page shows nothing to flag (logged-out post pages
+ * show the post under a login prompt, and that post is evidence).
+ */
 export function detectWall(doc: Document, u: URL, r: WallRules): ExtractionWarning | null {
-  if (r.checkpointPath.test(u.pathname) || (r.checkpointSel && doc.querySelector(r.checkpointSel))) {
+  if (r.checkpointPath.test(u.pathname) || shownMatch(doc, r.checkpointSel)) {
     return {
       code: 'checkpoint',
       message: `${r.name} menampilkan pemeriksaan keamanan (checkpoint/captcha); data tidak dibaca.`,
     };
   }
-  if (
-    r.loginPath.test(u.pathname) || doc.querySelector('input[type=password]') ||
-    (r.loginSel && doc.querySelector(r.loginSel))
-  ) {
+  if (r.loginPath.test(u.pathname) || (!r.content && (shownMatch(doc, 'input[type=password]') || shownMatch(doc, r.loginSel)))) {
     return {
       code: 'login_wall',
       message: `${r.name} meminta login; data tidak dibaca. Masuk dulu, lalu tandai lagi.`,

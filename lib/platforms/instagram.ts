@@ -301,6 +301,7 @@ export const instagram: PlatformAdapter = {
     const w = detectWall(ctx.doc, u, {
       name: 'Instagram', loginPath: /^\/accounts\/login/, checkpointPath: /^\/(?:challenge|accounts\/suspended)\//,
       loginSel: SEL.login,
+      content: instagram.flaggableElements!(ctx.doc).length > 0,
     });
     if (w) return walled(x, w, page);
     const t = ctx.target;

@@ -300,6 +300,7 @@ export const tiktok: PlatformAdapter = {
     const w = detectWall(ctx.doc, u, {
       name: 'TikTok', loginPath: /^\/login/, checkpointPath: /^\/(?:verify|captcha)/,
       loginSel: SEL.login, checkpointSel: SEL.checkpoint,
+      content: tiktok.flaggableElements!(ctx.doc).length > 0,
     });
     if (w) return walled(x, w, page);
     const t = ctx.target;
