@@ -110,6 +110,40 @@ function videoItemOf(el: Element): Element | null {
   return null;
 }
 
+/**
+ * A recommended-video card inside the detail page ("You may like" / "Tu pourrais aimer"): the
+ * largest ancestor of a video link that holds no other video link, no player and none of the
+ * detail's own fields.
+ */
+function cardOfLink(link: Element, stop: Element): Element {
+  let card = link;
+  for (let c = link.parentElement; c && c !== stop; c = c.parentElement) {
+    if (c.querySelectorAll(SEL.videoLink).length > 1 || c.querySelector(`${SEL.player},video,${SEL.desc},${SEL.username},${SEL.commentItem}`)) break;
+    card = c;
+    // the card is complete once it holds its meta line (a time label)
+    if (Array.from(c.querySelectorAll('span,div,p')).some((e) => !e.children.length && isTimeLabel(text(e)))) break;
+  }
+  return card;
+}
+const recommendationCards = (detail: Element): Element[] =>
+  Array.from(detail.querySelectorAll(SEL.videoLink)).filter((a) => !a.closest(SEL.commentItem)).map((a) => cardOfLink(a, detail))
+    .filter((c, i, all) => all.indexOf(c) === i && c.querySelector('a[href]') && !!text(c));
+
+/** A card shows its author as plain text (the handle of its own video link), a time and a title. */
+function fillCard(x: Extraction, ctx: ExtractContext, card: Element): void {
+  const info = idOf(card, ctx.url);
+  if (info) putUrlInfo(x, info, 'dom', false);
+  put(x, 'post.postedAt', ttIdTime(x.post?.id ?? null), 'dom');
+  const handle = info?.handle ?? null;
+  if (handle) put(x, 'post.authorUrl', ttProfileUrl(handle), 'dom');
+  const leaves = Array.from(card.querySelectorAll('div,span,p,h3')).filter((e) => !e.querySelector('div,span,p') && text(e));
+  const nameEl = leaves.find((e) => handle && (text(e) === handle || text(e) === `@${handle}`));
+  put(x, 'post.authorName', nameEl ? text(nameEl)!.replace(/^@/, '') : null, 'dom');
+  putTimeLabel(x, 'post', text(leaves.find((e) => isTimeLabel(text(e))) ?? null), ctx);
+  const title = leaves.find((e) => e !== nameEl && !isTimeLabel(text(e)) && !/^[\d.,]+\s*[KMBJkmbj]?$|^[·•]$/.test(text(e)!));
+  put(x, 'post.text', text(title ?? null), 'dom');
+}
+
 /** The page's own video among several (one-column layout, feed behind a modal): the item whose id matches. */
 function pageItem(doc: Document, base: string, postId: string): Element | null {
   for (const c of Array.from(doc.querySelectorAll(`${SEL.feedItem},${SEL.detail}`))) {
@@ -326,10 +360,20 @@ export const tiktok: PlatformAdapter = {
       subjectFromPost(x);
       return finish(x);
     }
+    const detail = t?.closest(SEL.detail) ?? null;
+    const link = t && detail ? (t.closest(SEL.videoLink) ?? null) : null;
+    const card = detail && t ? recommendationCards(detail).find((c) => c.contains(t)) ?? (link ? cardOfLink(link, detail) : null) : null;
+    if (card && t && !t.closest(`${SEL.desc},${SEL.username},${SEL.nickname}`)) {
+      setKind(x, 'post', 'dom');
+      x.element = card;
+      fillCard(x, ctx, card);
+      subjectFromPost(x);
+      return finish(x);
+    }
     let feed = t?.closest(SEL.feedItem) ?? null;
     // A video item flagged outside the known containers (mobile page, new layouts): the nearest
     // ancestor holding one video, when it is not the page's own.
-    if (!feed && t) {
+    if (!feed && t && !detail) {
       const item = videoItemOf(t);
       const own = item ? idOf(item, ctx.url) : null;
       if (item && own?.postId && own.postId !== page.postId && !item.matches(SEL.detail)) feed = item;
@@ -346,13 +390,13 @@ export const tiktok: PlatformAdapter = {
   },
   flaggableElements(root) {
     const all = (sel: string) => Array.from(root.querySelectorAll(sel));
-    // Lazy-load placeholders (an empty item) are not posts; the detail container is a post only
+    // Lazy-load placeholders (an empty item or comment row) get no button; the detail container is a post only
     // when it does not hold the list of items itself (one-column layout).
-    const items = all(SEL.feedItem).filter((e) => e.querySelector('a[href]') || text(e));
+    const filled = (e: Element) => !!(e.querySelector('a[href]') || text(e));
     const out = [
-      ...items,
-      ...all(SEL.detail).filter((d) => !d.querySelector(SEL.feedItem)),
-      ...all(SEL.commentItem),
+      ...all(SEL.feedItem).filter(filled),
+      ...all(SEL.detail).filter((d) => !d.querySelector(SEL.feedItem)).flatMap((d) => [d, ...recommendationCards(d)]),
+      ...all(SEL.commentItem).filter(filled),
       ...all(SEL.gridItem).map(gridCard),
     ];
     if (!out.length) {
