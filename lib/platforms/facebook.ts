@@ -28,6 +28,8 @@ export const SEL = {
   commentWrap: '[data-commentid]',
   /** checked: fb-permalink-dialog-post-id, fb-group-post-en, fb-feed-post-truncated-en */
   author: '[data-ad-rendering-role=profile_name] a[href]',
+  /** checked: fb-permalink-dialog-post-id, real/fb-group-post-dialog-gif-comments-2026-vi (marks a post's author line) */
+  profileMark: '[data-ad-rendering-role=profile_name]',
   /** checked: fb-reel-en, fb-feed-target-behind-dialog-id */
   authorFallback: 'h2 a[href],h3 a[href],h4 a[href],strong a[href]',
   /** checked: fb-permalink-dialog-post-id, fb-feed-post-truncated-en */
@@ -71,8 +73,29 @@ const COUNT_WORDS: Array<[string, RegExp]> = [
 ];
 
 const isReactionsDialog = (d: Element): boolean => !!d.querySelector(SEL.tablist);
+/**
+ * A comment or reply: labelled so (en/id), inside a comment wrapper, or, in any language, an
+ * article whose own links carry a comment id (its time link and author link do).
+ */
 const isComment = (a: Element): boolean =>
-  COMMENT_LABEL.test(a.getAttribute('aria-label') ?? '') || !!a.closest(SEL.commentWrap);
+  COMMENT_LABEL.test(a.getAttribute('aria-label') ?? '') || !!a.closest(SEL.commentWrap) ||
+  own(a, 'a[href*="comment_id="]', SEL.article).length > 0;
+
+/**
+ * A post without role=article (2026 group dialogs): the largest ancestor of its author marker
+ * (data-ad-rendering-role=profile_name) that holds no other post's marker, below the page regions.
+ */
+function markedPost(el: Element): Element | null {
+  const mark = el.closest(SEL.profileMark) ?? null;
+  let c: Element | null = mark ?? el;
+  let found: Element | null = null;
+  for (; c && !c.matches('body,[role=main],[role=feed],[role=dialog]'); c = c.parentElement) {
+    const n = c.querySelectorAll(SEL.profileMark).length;
+    if (n > 1) break;
+    if (n === 1 && !c.closest(SEL.article)) found = c;
+  }
+  return found;
+}
 
 /** Nearest non-comment post container above `el` (article, feed unit, or the dialog itself). */
 function postOf(el: Element): Element | null {
@@ -82,7 +105,8 @@ function postOf(el: Element): Element | null {
   const w = el.closest(SEL.postWrap);
   if (w) return w;
   const d = el.closest(SEL.dialog);
-  return d && !isReactionsDialog(d) ? (firstPost(d) ?? d) : null;
+  if (d && !isReactionsDialog(d)) return firstPost(d) ?? d;
+  return markedPost(el);
 }
 
 function firstPost(root: ParentNode): Element | null {
@@ -137,6 +161,15 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   if (pagePost && page.postId) putUrlInfo(x, page, 'url', false);
   const own = p ? permalink(p, ctx.url) : null;
   if (own) putUrlInfo(x, own.info, 'dom', false);
+  else if (p) {
+    // An obfuscated time link carries no address: the post id its own comments' links agree on.
+    const infos = Array.from(p.querySelectorAll('a[href*="comment_id="]'))
+      .map((a) => identify(a.getAttribute('href') ?? '', ctx.url)).filter((i) => i.postId);
+    if (infos.length && infos.every((i) => i.postId === infos[0]!.postId)) {
+      put(x, 'post.id', infos[0]!.postId, 'dom');
+      put(x, 'post.url', infos[0]!.postUrl, 'dom');
+    }
+  }
   const id = x.post?.id ?? null;
 
   // Page JSON, only for the post whose id we already know, in any of its forms: Facebook names one
@@ -418,6 +451,11 @@ export const facebook: PlatformAdapter = {
     const out: Element[] = [];
     // Loading skeletons ("Loading...": a status and nothing else) are not posts.
     for (const a of Array.from(root.querySelectorAll(SEL.article))) if (a.querySelector('a[href]') || text(a)) out.push(a);
+    // Posts without role=article, found by their author marker
+    for (const m of Array.from(root.querySelectorAll(SEL.profileMark))) {
+      const p = m.closest(SEL.article) ? null : markedPost(m);
+      if (p && !out.includes(p)) out.push(p);
+    }
     for (const d of Array.from(root.querySelectorAll(SEL.dialog))) {
       if (isReactionsDialog(d)) {
         for (const r of Array.from(d.querySelectorAll(SEL.reactorRow))) {
