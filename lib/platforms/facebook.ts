@@ -221,7 +221,9 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
     const rt = richText(msg, true);
     if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
   }
-  if (own) putTimeLabel(x, 'post', own.a.getAttribute('aria-label') || text(own.a), ctx);
+  // Only a time-shaped label is a time: a photo link's label ("No photo description") is not.
+  const ownLabel = own ? own.a.getAttribute('aria-label') || text(own.a) : null;
+  if (ownLabel && isTimeLabel(ownLabel)) putTimeLabel(x, 'post', ownLabel, ctx);
   const hasVideo = !!ownOf(p, SEL.video);
   const hasPhoto = !!ownOf(p, SEL.photo);
   put(x, 'post.mediaType', hasVideo ? 'video' : hasPhoto ? 'photo' : msg ? 'text' : null, 'heuristic');

@@ -144,6 +144,7 @@ export function richText(el: Element | null | undefined, controlTruncates = true
   if (!el) return { text: null, truncated: false };
   let out = '';
   let control = false;
+  let controlAt = -1;
   const visit = (n: Node, depth: number): void => {
     if (depth > 60 || out.length > 100_000) return;
     if (n.nodeType === 3) {
@@ -154,8 +155,13 @@ export function richText(el: Element | null | undefined, controlTruncates = true
     const e = n as Element;
     const tag = e.tagName.toUpperCase();
     if (SKIP.test(tag) || e.getAttribute('contenteditable') === 'true') return;
-    if ((tag === 'BUTTON' || e.getAttribute('role') === 'button') && SEE_MORE.test(text(e) ?? '')) {
-      control = true;
+    if (tag === 'BUTTON' || e.getAttribute('role') === 'button') {
+      // A button is a control, never message text: "See more" in any wording ("Xem thêm", "Ver
+      // mais") is recognised as the truncation control by its words or by ending the message.
+      const label = text(e) ?? '';
+      if (SEE_MORE.test(label)) control = true;
+      else if (label.length <= 25) controlAt = out.length;
+      else out += label;
       return;
     }
     if (tag === 'IMG') {
@@ -174,6 +180,7 @@ export function richText(el: Element | null | undefined, controlTruncates = true
     if (block) out += '\n';
   };
   visit(el, 0);
+  if (controlAt >= 0 && !out.slice(controlAt).trim()) control = true;
   let t = out
     .split('\n')
     .map((l) => l.replace(INVISIBLE, '').replace(/[ \t\u00a0\r]+/g, ' ').trim())
