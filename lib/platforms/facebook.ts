@@ -6,7 +6,7 @@
  */
 import type { ExtractContext, Extraction, PlatformAdapter } from './types';
 import {
-  detectWall, draft, noTarget, finish, isoFromUnix, jsonScripts, langOf, markTruncated, own, profilePage, put,
+  before, detectWall, draft, noTarget, finish, isoFromUnix, jsonScripts, langOf, markTruncated, own, profilePage, put,
   putTimeLabel, putUrlInfo, richText, setKind, staleJson, str, text, walk, walled, at,
 } from './generic';
 import { isTimeLabel, parseCount, reactionFromLabel } from './locale';
@@ -229,9 +229,6 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   put(x, 'post.mediaType', hasVideo ? 'video' : hasPhoto ? 'photo' : msg ? 'text' : null, 'heuristic');
   counts(x, p);
 }
-
-/** a precedes b in document order. */
-const before = (a: Node, b: Node): boolean => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
 
 /**
  * The post's author from its own header: the first profile link of the post (not of a comment)

@@ -10,6 +10,9 @@ import { canonicalUrl, identify, parseUrl, platformOf, type UrlInfo } from './ur
 
 export const DEFAULT_TZ = 'Asia/Jakarta';
 
+/** a precedes b in document order (Node.DOCUMENT_POSITION_FOLLOWING = 4; no global Node needed). */
+export const before = (a: Node, b: Node): boolean => !!(a.compareDocumentPosition(b) & 4);
+
 const emptyPost = (): PostInfo => ({
   id: null, url: null, authorName: null, authorUrl: null, text: null, postedAt: null, postedAtLabel: null,
   mediaType: null,

@@ -6,7 +6,7 @@
  */
 import type { ExtractContext, Extraction, PlatformAdapter } from './types';
 import {
-  at, detectWall, draft, noTarget, finish, isObj, isoFromAttr, isoFromUnix, jsonScripts, langOf, markTruncated,
+  at, before, detectWall, draft, noTarget, finish, isObj, isoFromAttr, isoFromUnix, jsonScripts, langOf, markTruncated,
   profilePage, put, putUrlInfo, richText, setKind, staleJson, str, text, walk, walled,
 } from './generic';
 import { parseCount } from './locale';
@@ -134,8 +134,6 @@ function authorLink(el: Element): { a: Element; handle: string; url: string } | 
   return null;
 }
 
-/** a precedes b in document order. */
-const before = (a: Node, b: Node): boolean => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
 const SEPARATOR = /^[\s•·|]*$/;
 const ROW_LABEL = /^(?:edited|diedit|verified|terverifikasi|follow|following|ikuti|mengikuti|reply|balas|see translation|lihat terjemahan|author|pembuat|creator|kreator)$/i;
 
