@@ -64,7 +64,7 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const candidates = [join(ROOT, 'tests/e2e/pages', file), join(ROOT, 'tests/fixtures/platforms', file)];
+    const candidates = [join(ROOT, 'tests/e2e/pages', file), join(ROOT, 'tests/fixtures/platforms', file), join(ROOT, 'tests/fixtures/real', file)];
     const found = candidates.find((c) => existsSync(c));
     if (!found) {
       res.writeHead(404).end(`missing fixture ${file}`);
@@ -105,7 +105,9 @@ export async function launchChromium(
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ['--disable-extensions']),
-      `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`).join(', ')}`,
+      // The spoofed sites go to the fixture server; every other name fails to resolve, so the real
+      // saved pages' images and CDN links never leave this machine.
+      `--host-resolver-rules=${[...HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`), 'MAP * ~NOTFOUND', 'EXCLUDE localhost'].join(', ')}`,
       '--ignore-certificate-errors',
       ...extra,
     ],
