@@ -157,7 +157,8 @@ export function richText(el: Element | null | undefined, controlTruncates = true
     if (n.nodeType !== 1) return;
     const e = n as Element;
     const tag = e.tagName.toUpperCase();
-    if (SKIP.test(tag) || e.getAttribute('contenteditable') === 'true') return;
+    // aria-hidden parts are decoration or controls ("… more", " · "), not the message
+    if (SKIP.test(tag) || e.getAttribute('contenteditable') === 'true' || e.getAttribute('aria-hidden') === 'true') return;
     if (tag === 'BUTTON' || e.getAttribute('role') === 'button') {
       // A button is a control, never message text: "See more" in any wording ("Xem thêm", "Ver
       // mais") is recognised as the truncation control by its words or by ending the message.

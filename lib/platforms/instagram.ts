@@ -10,7 +10,7 @@ import {
   profilePage, put, putUrlInfo, richText, setKind, staleJson, str, text, walk, walled,
 } from './generic';
 import { parseCount } from './locale';
-import { identify, igProfile, igProfileUrl, parseUrl, platformOf, type UrlInfo } from './url';
+import { identify, igProfile, igProfileUrl, igShortcodeToPk, parseUrl, platformOf, type UrlInfo } from './url';
 
 /**
  * All Instagram selectors, ordered fallbacks in one string. Each "checked:" line names the fixtures
@@ -59,6 +59,54 @@ function isTile(a: Element): boolean {
     identify(a.getAttribute('href') ?? '', 'https://www.instagram.com/').kind === 'post';
 }
 const tilesIn = (el: ParentNode): Element[] => Array.from(el.querySelectorAll('a[href]')).filter(isTile);
+/** The reels viewer (/reels/{code}/): each reel names its author by a link to their reels tab. */
+const REELS_TAB = /^\/([A-Za-z0-9._]{1,30})\/reels\/?$/;
+const reelAuthorLinks = (root: ParentNode): Element[] =>
+  Array.from(root.querySelectorAll('a[href$="/reels/"],a[href$="/reels"]')).filter((a) => REELS_TAB.test(a.getAttribute('href') ?? ''));
+/** A reel of the viewer: the largest ancestor of its author link that holds one video and no other reel. */
+function reelItemOf(a: Element): Element | null {
+  let item: Element | null = null;
+  for (let c = a.parentElement; c && !c.matches(SEL.main); c = c.parentElement) {
+    if (reelAuthorLinks(c).length > 1 || c.querySelectorAll('video').length > 1) break;
+    if (c.querySelector('video')) item = c;
+  }
+  return item;
+}
+
+/**
+ * A reel in the viewer carries no link to itself; its poster's ig_cache_key is base64 of its media
+ * pk (followed by the owner's id). It is the addressed reel only when that pk is the address's.
+ */
+function reelIsAddressed(item: Element, code: string | null): boolean {
+  const pk = code ? igShortcodeToPk(code) : null;
+  if (!pk) return false;
+  return Array.from(item.querySelectorAll('img[src*="ig_cache_key="]')).some((img) => {
+    try {
+      const key = new URL(img.getAttribute('src') ?? '', 'https://www.instagram.com/').searchParams.get('ig_cache_key') ?? '';
+      return atob(key.split('.')[0] ?? '').startsWith(pk);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function extractReel(x: Extraction, ctx: ExtractContext, item: Element, authorA: Element): void {
+  setKind(x, 'post', 'dom');
+  x.element = item;
+  const page = identify(ctx.url);
+  if (reelIsAddressed(item, page.postId)) putUrlInfo(x, page, 'url', false);
+  const handle = REELS_TAB.exec(authorA.getAttribute('href') ?? '')![1]!;
+  put(x, 'post.authorName', text(authorA) ?? handle, 'dom');
+  put(x, 'post.authorUrl', igProfileUrl(handle), 'dom');
+  // The caption is the first text block after the author line; the viewer makes it a button (a
+  // click expands it), so buttons are not skipped here, only the author's own line.
+  const cap = Array.from(item.querySelectorAll('[dir=auto]')).find((e) => before(authorA, e) && !e.contains(authorA) &&
+    !e.closest('a') && !SEPARATOR.test(richText(e, false).text ?? '') && !ROW_LABEL.test(richText(e, false).text ?? ''));
+  const rt = richText(cap ?? null, false);
+  if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated || !!cap?.querySelector('[aria-hidden=true]'));
+  put(x, 'post.mediaType', 'reel', 'dom');
+}
+
 /** An <article> holding several tiles is a grid, not a post. */
 const isGrid = (el: Element): boolean => tilesIn(el).length > 1;
 
@@ -324,6 +372,12 @@ export const instagram: PlatformAdapter = {
           return finish(x);
         }
       }
+      const reelA = reelAuthorLinks(ctx.doc).find((a) => reelItemOf(a)?.contains(t));
+      if (reelA) {
+        extractReel(x, ctx, reelItemOf(reelA)!, reelA);
+        subjectFromPost(x);
+        return finish(x);
+      }
       const tile = t.closest('a[href]');
       if (tile && isTile(tile) && (!tile.closest(SEL.article) || isGrid(tile.closest(SEL.article)!))) {
         extractTile(x, ctx, tile);
@@ -361,6 +415,11 @@ export const instagram: PlatformAdapter = {
   flaggableElements(root) {
     const arts = Array.from(root.querySelectorAll(SEL.article));
     const out: Element[] = arts.filter((a) => !isGrid(a));
+    // Reels of the /reels/ viewer
+    for (const a of reelAuthorLinks(root)) {
+      const item = reelItemOf(a);
+      if (item && !out.includes(item)) out.push(item);
+    }
     // Grid tiles (profile, saved, explore) outside a single post
     for (const tile of tilesIn(root)) if (!out.some((o) => o.contains(tile))) out.push(tile);
     // A post page or post modal without <article> (2025): its caption row stands for the post.
