@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { StoredEvidence } from '../lib/db/evidence-db';
 import type { Lang } from '../lib/i18n/messages';
 import { wx } from '../lib/i18n/workbench-messages';
-import type { EvidencePatch } from '../lib/messages';
+import { PICK_FIELDS, type EvidencePatch, type PickField } from '../lib/messages';
 import { VIOLATION_REGULATIONS } from '../lib/violations/regulations';
 import { EMPLOYMENT_TYPES, VIOLATION_TYPES, type ViolationType } from '../lib/record/schema';
 import type { T } from './i18n';
@@ -67,6 +67,10 @@ export function RecordForm(props: {
   t: T;
   /** UI language (for the regulation references' labels); default Indonesian */
   lang?: Lang;
+  /** "Pilih di halaman": offered next to the fields a click in the page can fill */
+  onPick?(field: PickField): void;
+  /** the field being picked now, if any */
+  picking?: PickField | null;
 }) {
   const { ev, form, onChange, t } = props;
   const lang = props.lang ?? 'id';
@@ -91,6 +95,12 @@ export function RecordForm(props: {
           <textarea id={id} value={value} onInput={(e) => set((e.target as HTMLTextAreaElement).value)} />
         ) : (
           <input id={id} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        )}
+        {props.onPick && (PICK_FIELDS as readonly string[]).includes(path) && (
+          <button type="button" class="pick" data-pick={path} aria-label={`${t('pickButton')}: ${t(section === 'comment' && key === 'id' ? 'commentId' : LABELS[key]!)}`}
+            disabled={!!props.picking} onClick={() => props.onPick!(path as PickField)}>
+            {props.picking === path ? t('pickWaiting') : `⌖ ${t('pickButton')}`}
+          </button>
         )}
       </div>
     );

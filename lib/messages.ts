@@ -44,12 +44,24 @@ export type ToContent =
   | { type: 'ping' }
   | { type: 'prepare-capture'; targetId: string | null; mode: 'inpage' | 'contextmenu' | 'hovered' | 'page' }
   | { type: 'scroll-to'; y: number }
-  | { type: 'capture-finished'; result: FlagResult };
+  | { type: 'capture-finished'; result: FlagResult }
+  | { type: 'pick-start'; recordId: string; field: PickField };
+
+/** Form fields the monitor may fill by clicking in the page ("Pilih di halaman"). */
+export const PICK_FIELDS = [
+  'post.authorName', 'post.authorUrl', 'post.text', 'comment.authorName', 'comment.authorUrl', 'comment.text',
+  'subject.name', 'subject.accountUrl',
+] as const;
+export type PickField = (typeof PICK_FIELDS)[number];
+/** What the page gave, stored in storage.session under `pick:<record id>` for the form. */
+export interface PickResult { field: PickField; value: string | null; path: string | null; at: string }
 
 /** Content script / extension pages -> background. */
 export type ToBackground =
   | ToBackgroundVault
   | { type: 'flag-from-page'; targetId: string }
+  | { type: 'pick-result'; recordId: string; field: PickField; value: string | null; path: string | null }
+  | { type: 'pick-start'; id: string; field: PickField }
   | { type: 'flag-active-tab' }
   | { type: 'get-status' }
   | { type: 'get-evidence'; id: string }

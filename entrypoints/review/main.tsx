@@ -10,7 +10,8 @@ import { SourcePanel } from '../../components/source-panel';
 import { StatusChip } from '../../components/status';
 import { sendWorkbench } from '../../components/workbench-api';
 import { wx } from '../../lib/i18n/workbench-messages';
-import type { EvidenceView } from '../../lib/messages';
+import type { EvidenceView, PickField, PickResult } from '../../lib/messages';
+import { browser } from 'wxt/browser';
 import type { GestureMark, SetGesturesResult } from '../../lib/workbench-protocol';
 
 type SaveReply = { ok: true; status: string } | { ok: false; message: string };
@@ -23,6 +24,8 @@ function Review({ id }: { id: string }) {
   const [gestures, setGestures] = useState<GestureMark[]>([]);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [picking, setPicking] = useState<PickField | null>(null);
+  const [pickMsg, setPickMsg] = useState<{ ok: boolean; text: string } | null>(null);
 
   const load = async () => {
     const v = await send<EvidenceView | { ok: false; message: string }>({ type: 'get-evidence', id });
@@ -33,6 +36,34 @@ function Review({ id }: { id: string }) {
     } else setError(v.message);
   };
   useEffect(() => void load(), [id]);
+  // The page answers a pick through storage.session (lib/background/pick.ts).
+  useEffect(() => {
+    const key = `pick:${id}`;
+    const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+      const r = changes[key]?.newValue as PickResult | undefined;
+      if (area !== 'session' || !r) return;
+      setPicking(null);
+      if (r.value === null) {
+        setPickMsg({ ok: false, text: t('pickCancelled') });
+        return;
+      }
+      const [section, k] = r.field.split('.') as ['subject' | 'post' | 'comment', string];
+      setForm((f) => (f ? { ...f, [section]: { ...f[section], [k]: r.value! } } : f));
+      setPickMsg({ ok: true, text: t('pickDone') });
+      window.focus();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  }, [id]);
+  const pick = async (field: PickField) => {
+    setPickMsg(null);
+    setPicking(field);
+    const r = await send<{ ok: boolean; message?: string }>({ type: 'pick-start', id, field });
+    if (!r?.ok) {
+      setPicking(null);
+      setPickMsg({ ok: false, text: r?.message ?? t('pickNoTab') });
+    }
+  };
 
   if (error && !view) return <main class="wrap"><p class="msg error" role="alert">{error}</p></main>;
   if (!view || !form) return <main class="wrap"><p>{t('loading')}</p></main>;
@@ -93,7 +124,9 @@ function Review({ id }: { id: string }) {
       <p><strong>{t('pageUrl')}:</strong> <span class="mono">{r.page.url}</span></p>
       <p><strong>{t('platform')}:</strong> {r.platform} · <strong>{t('kind')}:</strong> {t(`kind_${r.kind}`)}</p>
       <form onSubmit={save}>
-        <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang} />
+        <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang}
+          onPick={ev.status === 'synced' || ev.status === 'sending' ? undefined : (f) => void pick(f)} picking={picking} />
+        {pickMsg && <p class={`msg ${pickMsg.ok ? 'ok' : 'error'}`} role="status" id="pick-result">{pickMsg.text}</p>}
         {error && <p class="msg error" role="alert" id="save-error">{error}</p>}
         {saved && <p class="msg ok" role="status" id="save-ok">{saved}</p>}
         <p style={{ display: 'flex', gap: '8px', position: 'sticky', bottom: 0, background: '#fff', padding: '8px 0' }}>

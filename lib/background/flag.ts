@@ -24,6 +24,7 @@ import { enrichFromWatchlist } from '../watchlist/store';
 import { DEFAULT_SETTINGS, getSettings } from '../settings';
 import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
 import { refreshBadge } from './badge';
+import { rememberFlagTab } from './pick';
 
 /** One scheduler for the whole extension: Chrome's 2-captures-per-second limit is global. */
 export const captureScheduler = new CaptureScheduler(550);
@@ -138,6 +139,7 @@ export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptio
   if (existing) {
     const when = new Date(existing.createdAt).toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
     const dup: FlagResult = { ok: false, code: 'duplicate', message: t(lang, 'alreadyFlagged', { when }), existingId: existing.id };
+    void rememberFlagTab(existing.id, tabId);
     if (opts.openForm !== false) void openReview(existing.id, tab);
     return finish(dup);
   }
@@ -153,6 +155,7 @@ export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptio
         : classifyCaptureError(e, lang);
   }
   finish(result);
+  if (result.ok) void rememberFlagTab(result.id, tabId);
   if (result.ok) {
     void refreshBadge();
     if (opts.openForm !== false) void openReview(result.id, tab);

@@ -14,6 +14,7 @@ import { describeIssues, evidenceRecordSchema } from '../record/schema';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
 import { flagTab } from './flag';
+import { pickResult, startPick } from './pick';
 import { fromContentSchema, fromPagesSchema } from './message-schema';
 import { targetTabForPopup } from './tabs';
 import { requestSync, retryRecords } from './sync';
@@ -54,6 +55,8 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<unkno
     switch (m.type) {
       case 'flag-from-page':
         return flagTab(sender.tab, { mode: 'inpage', targetId: m.targetId });
+      case 'pick-result':
+        return pickResult(m, sender);
     }
   }
   if (isOwnPage(sender)) {
@@ -99,6 +102,8 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
       }
       case 'sync-now':
         return requestSync();
+      case 'pick-start':
+        return startPick(m.id, m.field, lang);
       case 'retry-failed': {
         const n = await retryRecords(m.ids);
         await refreshBadge();

@@ -1,6 +1,7 @@
 /** zod schemas for every message the background accepts: nothing is trusted before parsing. */
 import { z } from 'zod';
 import { EMPLOYMENT_TYPES, VIOLATION_TYPES } from '../record/schema';
+import { PICK_FIELDS } from '../messages';
 
 const s = z.string().max(20_000).nullable();
 const id = z.uuid();
@@ -31,6 +32,10 @@ export const patchSchema = z
 /** Messages a content script (a tab) may send. */
 export const fromContentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('flag-from-page'), targetId: z.string().min(1).max(64) }),
+  z.object({
+    type: z.literal('pick-result'), recordId: id, field: z.enum(PICK_FIELDS),
+    value: z.string().max(20_000).nullable(), path: z.string().max(4000).nullable(),
+  }),
 ]);
 
 /** Messages the extension's own pages may send. */
@@ -40,5 +45,6 @@ export const fromPagesSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('get-evidence'), id }),
   z.object({ type: z.literal('save-evidence'), id, patch: patchSchema, finalize: z.boolean() }),
   z.object({ type: z.literal('sync-now') }),
+  z.object({ type: z.literal('pick-start'), id, field: z.enum(PICK_FIELDS) }),
   z.object({ type: z.literal('retry-failed'), ids: z.array(id).max(10_000).optional() }),
 ]);

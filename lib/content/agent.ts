@@ -10,6 +10,7 @@ import type { Lang } from '../i18n/messages';
 import { ct as t } from '../i18n/content-messages';
 import { createOverlay, type Overlay } from './overlay';
 import { captureSource } from '../record/source';
+import { pickKind, startPick, type PickSession } from './picker';
 import { startWatchMarker } from './watch-marker';
 import {
   contextTarget, hoveredTarget, registerTarget, setContextTarget, setHovered, targetById,
@@ -43,6 +44,8 @@ export function startAgent(opts: AgentOptions): void {
   let overlay: Overlay | null = null;
   let captureGuard: ReturnType<typeof setTimeout> | undefined;
   let buttonFor: Element | null = null;
+  let picking: PickSession | null = null;
+  opts.onInvalidated(() => picking?.cancel());
 
   const ensureOverlay = (): Overlay => {
     if (!overlay) {
@@ -105,7 +108,7 @@ export function startAgent(opts: AgentOptions): void {
     while (el && !flaggable.has(el)) el = el.parentElement;
     if (el) {
       setHovered(el);
-      if (opts.inpageButtons) {
+      if (opts.inpageButtons && !picking) {
         buttonFor = el;
         ensureOverlay().showButtonFor(el);
       }
@@ -156,6 +159,21 @@ export function startAgent(opts: AgentOptions): void {
         clearTimeout(captureGuard);
         showResult(msg.result);
         return Promise.resolve(true);
+      case 'pick-start': {
+        picking?.cancel();
+        overlay?.hideButton();
+        const { recordId, field } = msg;
+        const say = (text: string) => ensureOverlay().toast('info', text);
+        picking = startPick(win, pickKind(field), say, {
+          hint: t(lang, 'pickHint'), nothing: t(lang, 'pickNothing'), cancelled: t(lang, 'pickCancelled'),
+        }, (r) => {
+          picking = null;
+          if (r) say(t(lang, 'pickDone'));
+          void browser.runtime.sendMessage({ type: 'pick-result', recordId, field, value: r?.value ?? null, path: r?.path ?? null })
+            .catch(() => undefined);
+        });
+        return Promise.resolve(true);
+      }
       default:
         return undefined;
     }

@@ -10,12 +10,20 @@ const table = {
     flagHint: 'Tandai sebagai bukti pelanggaran',
     flagging: 'Menangkap layar…',
     flagged: 'Bukti tersimpan di perangkat ini. Lengkapi formulirnya.',
+    pickHint: 'Klik nama, tautan, atau teks di halaman ini untuk mengisi kolom di formulir. Tekan Esc untuk batal.',
+    pickDone: 'Terisi di formulir. Kembali ke jendela formulir untuk menyimpan.',
+    pickNothing: 'Tidak ada teks atau tautan di situ. Klik tepat pada nama, tautan, atau teksnya.',
+    pickCancelled: 'Pemilihan dibatalkan.',
   },
   en: {
     flag: 'Flag',
     flagHint: 'Flag as violation evidence',
     flagging: 'Capturing…',
     flagged: 'Evidence stored on this device. Complete the form.',
+    pickHint: 'Click the name, link or text on this page to fill the form field. Press Esc to cancel.',
+    pickDone: 'Filled in the form. Go back to the form window to save.',
+    pickNothing: 'There is no text or link there. Click right on the name, link or text.',
+    pickCancelled: 'Picking cancelled.',
   },
 } satisfies Record<Lang, Record<string, string>>;
 

@@ -35,7 +35,7 @@ const sha256 = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest
 describe('real saved pages: flag a comment with the in-page button (Chromium)', () => {
   let server: FixtureServer;
   let context: BrowserContext;
-  const flagged = new Map<string, { id: string; review: Page }>();
+  const flagged = new Map<string, { id: string; review: Page; page: Page; target: string }>();
 
   before(async () => {
     server = await startFixtureServer();
@@ -70,7 +70,7 @@ describe('real saved pages: flag a comment with the in-page button (Chromium)', 
       await toast.waitFor({ state: 'visible', timeout: 20_000 });
       const id = (await toast.getAttribute('data-record-id'))!;
       const review = await waitForPage(context, new RegExp(`review\\.html\\?id=${id}`));
-      flagged.set(name, { id, review });
+      flagged.set(name, { id, review, page, target: c.target });
 
       const { records, blobs } = await readStore(await serviceWorker(context), { blobs: true });
       const rec = records.find((r) => r.id === id)!.record;
@@ -88,9 +88,32 @@ describe('real saved pages: flag a comment with the in-page button (Chromium)', 
       const html = bytes.toString('utf8');
       assert.ok(html.includes(c.expect['comment.text'] ?? ''), 'the source holds the comment text');
       assert.doesNotMatch(html, /<script|<style|\son[a-z]+=/i, 'scripts, styles and handlers removed');
-      await page.close();
     });
   }
+
+  it('"Pilih di halaman": a field is filled by clicking the text in the page; a page script cannot pick', async () => {
+    const { id, review, page, target } = flagged.get(CASES[1]!)!;
+    await review.bringToFront();
+    await review.waitForSelector('[data-pick="comment.text"]');
+    const shown = await review.inputValue('#f-comment-text');
+    await review.fill('#f-comment-text', '');
+    await review.click('[data-pick="comment.text"]');
+    await page.bringToFront();
+    // a click the page's own script makes is not the monitor's: nothing is picked
+    await page.evaluate((sel) => (document.querySelector(sel) as HTMLElement).click(), target);
+    await sleep(400);
+    assert.equal(await review.inputValue('#f-comment-text'), '', 'an untrusted click picks nothing');
+    await page.click(target);
+    await review.waitForFunction((v) => (document.getElementById('f-comment-text') as HTMLTextAreaElement).value === v, shown);
+    assert.match(await review.textContent('#pick-result') ?? '', /dipilih di halaman/);
+    await review.bringToFront();
+    await review.click('#save');
+    await review.waitForSelector('#save-ok', { timeout: 15_000 });
+    const { records } = await readStore(await serviceWorker(context));
+    const stored = records.find((r) => r.id === id)!;
+    assert.equal(stored.record.comment.text, shown);
+    assert.match(stored.extras.picked['comment.text'].path, /^body > /, 'the picked element is remembered');
+  });
 
   it('"Salah baca?": a corrected record saves a fixture case the runner reads as it is', async () => {
     const name = CASES[0]!;
