@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the project, each a ratio to a baseline measured in the
  * same run (never an absolute time asserted in a test), printed as one table.
  *   - content-script bytes (gzip) against the 30 KB budget
+ *   - extraction on the real-markup corpus: fields right / wrong person against the targets
  *   - capture latency: flag -> durable record vs a bare captureVisibleTab (Chromium), p50/p95,
  *     also with the local store encrypted, and the unlock against a bare PBKDF2 derivation
  *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
@@ -26,6 +27,23 @@ for (const file of ['.output/chrome-mv3/content-scripts/content.js', '.output/fi
   if (!existsSync(file)) continue;
   const gz = gzipSync(readFileSync(file), { level: 9 }).length;
   rows.push([`content script ${file.split('/')[1]}`, `${(gz / 1024).toFixed(1)} KB gzip`, '30 KB budget', `${(gz / 30720).toFixed(2)}x of budget ${gz <= 30720 ? 'ok' : 'OVER'}`]);
+}
+
+console.error('extraction on the real-markup corpus (Node, happy-dom)…');
+{
+  const { Window } = await import('happy-dom');
+  const w = new Window();
+  (globalThis as { DOMParser?: unknown }).DOMParser = w.DOMParser;
+  const { scoreCorpus, pct } = await import('../tests/support/corpus');
+  const t0 = performance.now();
+  const scored = scoreCorpus('tests/fixtures/real');
+  const ms = performance.now() - t0;
+  for (const [p, t] of scored.byPlatform) {
+    rows.push([`extraction, real ${p} pages`, `${t.cases} cases: ${pct(t).toFixed(1)}% of ${t.fields} fields right, ${t.missing} missing, ${t.wrong} wrong`, 'target >= 95% right, 0 wrong person', `${t.wrongPerson} wrong person ${pct(t) >= 95 && t.wrongPerson === 0 ? 'ok' : 'MISS'}`]);
+  }
+  const t = scored.total;
+  rows.push(['extraction, whole real corpus', `${t.cases} cases in ${ms.toFixed(0)} ms: ${pct(t).toFixed(1)}% right, ${t.wrongPerson} wrong person`, 'target >= 95% right, 0 wrong person', `${(pct(t) / 95).toFixed(3)}x of target ${pct(t) >= 95 && t.wrongPerson === 0 ? 'ok' : 'MISS'}`]);
+  await w.happyDOM.close();
 }
 
 console.error('capture latency (Chromium)…');

@@ -260,15 +260,17 @@ function fillPost(x: Extraction, ctx: ExtractContext, c: Element | null, pagePos
   const parts = nick ? Array.from(nick.children) : [];
   put(x, 'post.authorName', text(parts[0] ?? nick), 'dom');
   if (parts.length >= 3) putTimeLabel(x, 'post', text(parts[parts.length - 1]), ctx);
-  if (scope instanceof Element) {
-    const cr = creatorOf(scope);
+  // (no instanceof Element: adapters also run where there is no global Element, e.g. Node tools)
+  const scopeEl = 'tagName' in scope ? (scope as Element) : null;
+  if (scopeEl) {
+    const cr = creatorOf(scopeEl);
     if (cr && (!x.post?.authorUrl || x.post.authorUrl === cr.url)) {
       put(x, 'post.authorUrl', cr.url, 'dom');
       put(x, 'post.authorName', cr.name, 'dom');
       if (cr.time) putTimeLabel(x, 'post', cr.time, ctx);
     }
   }
-  const rt = richText(scope.querySelector(SEL.desc) ?? (scope instanceof Element ? scope.querySelector('h1') : null), false);
+  const rt = richText(scope.querySelector(SEL.desc) ?? scopeEl?.querySelector('h1') ?? null, false);
   if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
   put(x, 'post.mediaType', scope.querySelector('video') ? 'video' : null, 'heuristic');
   const counts: Record<string, unknown> = {};
