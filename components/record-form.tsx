@@ -76,6 +76,10 @@ export function RecordForm(props: {
   const lang = props.lang ?? 'id';
   const sources = ev.record.fieldSources;
   const missing = new Set(ev.missing);
+  // People the page showed in the flagged item when the adapter was not sure who it is (never filled in)
+  const offered = (ev.extras?.candidates ?? {}) as Record<string, Array<{ name: string; url: string }>>;
+  const candidates = (path: string): Array<{ name: string; url: string }> =>
+    path === 'subject.name' ? Object.values(offered)[0] ?? [] : /^(?:post|comment)\.authorName$/.test(path) ? offered[path] ?? [] : [];
   const field = (section: Section, key: string, opts: { multiline?: boolean; hint?: string } = {}) => {
     const path = `${section}.${key}`;
     const id = `f-${section}-${key}`;
@@ -95,6 +99,18 @@ export function RecordForm(props: {
           <textarea id={id} value={value} onInput={(e) => set((e.target as HTMLTextAreaElement).value)} />
         ) : (
           <input id={id} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        )}
+        {!value && candidates(path).length > 0 && (
+          <p class="candidates" data-candidates-for={path}>
+            <span class="muted">{t('candidatesLabel')} </span>
+            {candidates(path).map((c) => (
+              <button type="button" key={c.url} class="candidate" title={c.url}
+                onClick={() => {
+                  const urlKey = key === 'name' ? 'accountUrl' : 'authorUrl';
+                  onChange({ ...form, [section]: { ...form[section], [key]: c.name, [urlKey]: form[section][urlKey] || c.url } });
+                }}>{c.name}</button>
+            ))}
+          </p>
         )}
         {props.onPick && (PICK_FIELDS as readonly string[]).includes(path) && (
           <button type="button" class="pick" data-pick={path} aria-label={`${t('pickButton')}: ${t(section === 'comment' && key === 'id' ? 'commentId' : LABELS[key]!)}`}

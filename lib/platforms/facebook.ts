@@ -211,12 +211,15 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
     put(x, 'post.authorName', text(authorA), 'dom');
     put(x, 'post.authorUrl', ap?.url, 'dom');
   }
-  const head = headerAuthor(p, own?.a ?? null, ctx.url);
+  // The header ends at the permalink/time link, else at the message: a profile link after both
+  // (a mention in the text, a "liked by" line) is never the author. With neither, nobody is sure.
+  const marked = ownOf(p, SEL.message);
+  const head = own?.a || marked ? headerAuthor(p, own?.a ?? marked, ctx.url) : null;
   if (head) {
     put(x, 'post.authorName', head.name, 'dom');
     put(x, 'post.authorUrl', head.url, 'dom');
   }
-  const msg = ownOf(p, SEL.message) ?? bodyText(p, own?.a ?? head?.a ?? null);
+  const msg = marked ?? bodyText(p, own?.a ?? head?.a ?? authorA);
   if (msg) {
     const rt = richText(msg, true);
     if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated);
@@ -236,10 +239,10 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
  * links to that same profile are considered. Lines after the name ("Published by",
  * "is with", "Liked by") come later in the header or in the footer, so they are never taken.
  */
-function headerAuthor(p: Element, permalinkA: Element | null, base: string): { a: Element; name: string; url: string } | null {
+function headerAuthor(p: Element, headerEnd: Element | null, base: string): { a: Element; name: string; url: string } | null {
   let first: { a: Element; url: string } | null = null;
   for (const a of postAnchors(p)) {
-    if (permalinkA && !before(a, permalinkA)) break;
+    if (headerEnd && !before(a, headerEnd)) break;
     const href = a.getAttribute('href') ?? '';
     if (identify(href, base).kind !== 'profile') continue;
     const pr = fbProfile(href, base);

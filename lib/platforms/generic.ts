@@ -93,7 +93,37 @@ export function finish(x: Extraction): Extraction {
     const v = o[f];
     return v === null || v === undefined || (p === 'reaction.type' && v === 'unknown');
   });
+  offerCandidates(x);
   return x;
+}
+
+/** The person field of each kind whose value, when the adapter was not sure, the monitor picks. */
+const PERSON_NAME: Partial<Record<Kind, string>> = {
+  post: 'post.authorName', comment: 'comment.authorName', reply: 'comment.authorName', reaction: 'reaction.actorName',
+};
+const ORIGIN: Partial<Record<Platform, string>> = {
+  facebook: 'https://www.facebook.com/', instagram: 'https://www.instagram.com/', tiktok: 'https://www.tiktok.com/',
+};
+const LIKE_LINE = /^(?:liked by|disukai oleh|followed by|diikuti oleh|dan|and|others|lainnya)\b/i;
+
+/**
+ * When the adapter left the flagged item's person empty (not sure), list the people the item
+ * shows, profile links with a name inside the item and not on a "Liked by" line, for the form to
+ * offer (extras.candidates). Never filled in: the monitor chooses.
+ */
+function offerCandidates(x: Extraction): void {
+  const field = PERSON_NAME[x.kind];
+  if (!field || !x.element || !x.missing.includes(field)) return;
+  const seen = new Map<string, { name: string; url: string }>();
+  for (const a of Array.from(x.element.querySelectorAll('a[href]'))) {
+    if (seen.size >= 5) break;
+    const info = identify(a.getAttribute('href') ?? '', ORIGIN[x.platform] ?? 'https://invalid/');
+    const name = (a.getAttribute('aria-label')?.trim() || text(a))?.replace(/^@/, '');
+    if (info.kind !== 'profile' || !info.profileUrl || !name || name.length > 80) continue;
+    if (LIKE_LINE.test(text(a.parentElement?.parentElement) ?? '')) continue;
+    if (!seen.has(info.profileUrl)) seen.set(info.profileUrl, { name, url: info.profileUrl });
+  }
+  if (seen.size) x.extras.candidates = { [field]: [...seen.values()] };
 }
 
 export function warn(x: Extraction, w: ExtractionWarning): void {

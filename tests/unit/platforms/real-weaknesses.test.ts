@@ -168,3 +168,26 @@ describe('page JSON and addresses joined by any of the platform\'s id forms', ()
     expect(x.post?.postedAt).toBe('2025-06-04T01:20:00.000Z');
   });
 });
+
+describe('not sure: the person stays empty and the people the item shows are offered', () => {
+  it('Facebook post without a permalink or message marker: a mention in the text is never taken as the author', () => {
+    // the real timeline post with its header removed (what an unknown layout looks like to the adapter)
+    const doc = page('facebook', 'fb-page-timeline-replies-2026-en');
+    const art = doc.querySelector('[role=article][aria-posinset]')!;
+    art.innerHTML = '<div><div dir="auto">Terima kasih <a href="https://www.facebook.com/budi.santoso.9">Budi Santoso</a> dan <a href="https://www.facebook.com/rina.k">Rina</a></div></div>';
+    const x = run(doc, 'https://www.facebook.com/profile.php?id=90000000000009', '[role=article][aria-posinset] [dir=auto]');
+    expect(x.kind).toBe('post');
+    expect(x.post?.authorName).toBeNull();
+    expect(x.subject.name).toBeNull();
+    expect(x.extras.candidates).toEqual({ 'post.authorName': [
+      { name: 'Budi Santoso', url: 'https://www.facebook.com/budi.santoso.9' },
+      { name: 'Rina', url: 'https://www.facebook.com/rina.k' },
+    ] });
+  });
+
+  it('no candidates from a "Liked by" line', () => {
+    const doc = page('instagram', 'ig-collab-post-likedby-2025-08-en');
+    const x = run(doc, 'https://www.instagram.com/p/DNVQCFmSyz4/', null);
+    expect(JSON.stringify(x.extras.candidates ?? {})).not.toContain('unexpectedly2704');
+  });
+});
