@@ -107,7 +107,7 @@ export async function launchChromium(
       ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ['--disable-extensions']),
       // The spoofed sites go to the fixture server; every other name fails to resolve, so the real
       // saved pages' images and CDN links never leave this machine.
-      `--host-resolver-rules=${[...HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`), 'MAP * ~NOTFOUND', 'EXCLUDE localhost'].join(', ')}`,
+      `--host-resolver-rules=${[...HOSTS.map((h) => `MAP ${h} 127.0.0.1:${fixturePort}`), 'MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ')}`,
       '--ignore-certificate-errors',
       ...extra,
     ],
