@@ -354,24 +354,20 @@ export const tiktok: PlatformAdapter = {
         return finish(x);
       }
     }
-    const grid = t ? gridCardOf(t) : null;
-    if (grid) {
+    // A flagged post in its own box (a grid card, a recommended-video card): that box is the post.
+    const boxed = (el: Element, fill: (x: Extraction, ctx: ExtractContext, el: Element) => void): Extraction => {
       setKind(x, 'post', 'dom');
-      x.element = grid;
-      fillGridItem(x, ctx, grid);
+      x.element = el;
+      fill(x, ctx, el);
       subjectFromPost(x);
       return finish(x);
-    }
+    };
+    const grid = t ? gridCardOf(t) : null;
+    if (grid) return boxed(grid, fillGridItem);
     const detail = t?.closest(SEL.detail) ?? null;
     const link = t && detail ? (t.closest(SEL.videoLink) ?? null) : null;
     const card = detail && t ? recommendationCards(detail).find((c) => c.contains(t)) ?? (link ? cardOfLink(link, detail) : null) : null;
-    if (card && t && !t.closest(`${SEL.desc},${SEL.username},${SEL.nickname}`)) {
-      setKind(x, 'post', 'dom');
-      x.element = card;
-      fillCard(x, ctx, card);
-      subjectFromPost(x);
-      return finish(x);
-    }
+    if (card && t && !t.closest(`${SEL.desc},${SEL.username},${SEL.nickname}`)) return boxed(card, fillCard);
     let feed = t?.closest(SEL.feedItem) ?? null;
     // A video item flagged outside the known containers (mobile page, new layouts): the nearest
     // ancestor holding one video, when it is not the page's own.
