@@ -483,7 +483,8 @@ export async function convertAllRows(onProgress?: (done: number, total: number) 
         nows.forEach((now, j) => {
           if (now !== undefined) {
             puts.push(tx.store.put(converted[j]!, todo[j]![0]));
-            screenshots++;
+            // the count the monitor is told is of screenshots; a record's source HTML is sealed too
+            if (String(todo[j]![0]).endsWith('.png')) screenshots++;
           }
         });
         await Promise.all([...puts, tx.done]);

@@ -99,8 +99,8 @@ describe('encrypted local store (Chromium)', () => {
       assert.ok(!raw.includes(secret), `"${secret}" is not readable at rest`);
     }
     const blobs = await rawBlobs(sw);
-    assert.equal(blobs.length, 2);
-    assert.ok(blobs.every((b) => b.kind === 'sealed' && !b.png), 'screenshots are sealed, no PNG at rest');
+    assert.equal(blobs.length, 3, 'the crop, the full tab and the item\'s source HTML');
+    assert.ok(blobs.every((b) => b.kind === 'sealed' && !b.png), 'screenshots and the page source are sealed, no PNG at rest');
     await page.close();
   });
 
