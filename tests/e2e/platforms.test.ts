@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
 import {
-  launchChromium, readStore, ROOT, serviceWorker, startFixtureServer, tempProfile, waitForPage,
+  flagInPage, launchChromium, readStore, ROOT, serviceWorker, startFixtureServer, tempProfile,
   type FixtureServer,
 } from './support';
 
@@ -44,15 +44,7 @@ describe('flag a comment on each platform (Chromium)', () => {
       server.route(url.host, url.pathname, `${name}.html`);
       const page = await context.newPage();
       await page.goto(c.url);
-      await page.bringToFront();
-      await page.hover(c.target);
-      const button = page.locator('asn-evidence-overlay button');
-      await button.waitFor({ state: 'visible', timeout: 5000 });
-      await button.click();
-      const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
-      await toast.waitFor({ state: 'visible', timeout: 20_000 });
-      const id = await toast.getAttribute('data-record-id');
-      const review = await waitForPage(context, new RegExp(`review\\.html\\?id=${id}`));
+      const { id, review } = await flagInPage(context, page, c.target);
       await review.close();
 
       const { records } = await readStore(await serviceWorker(context));

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Window } from 'happy-dom';
 import {
-  launchChromium, readStore, ROOT, serviceWorker, sleep, startFixtureServer, tempProfile, waitForPage,
+  flagInPage, launchChromium, readStore, ROOT, serviceWorker, sleep, startFixtureServer, tempProfile,
   type FixtureServer,
 } from './support';
 import { runCase, scoreCase } from '../support/corpus';
@@ -60,16 +60,7 @@ describe('real saved pages: flag a comment with the in-page button (Chromium)', 
       // left on the TikTok page then lays the player over the comment column, where the site's CSS
       // never puts it. Unpositioned, everything flows one block after another, as an unstyled page.
       if (platform === 'tiktok') await page.addStyleTag({ content: '* { position: static !important; }' });
-      await page.bringToFront();
-      await page.locator(c.target).first().scrollIntoViewIfNeeded();
-      await page.hover(c.target);
-      const button = page.locator('asn-evidence-overlay button');
-      await button.waitFor({ state: 'visible', timeout: 5000 });
-      await button.click();
-      const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
-      await toast.waitFor({ state: 'visible', timeout: 20_000 });
-      const id = (await toast.getAttribute('data-record-id'))!;
-      const review = await waitForPage(context, new RegExp(`review\\.html\\?id=${id}`));
+      const { id, review } = await flagInPage(context, page, c.target);
       flagged.set(name, { id, review, page, target: c.target });
 
       const { records, blobs } = await readStore(await serviceWorker(context), { blobs: true });

@@ -260,6 +260,22 @@ export async function clickInPageFlag(page: Page, selector: string): Promise<voi
   await button.click();
 }
 
+/**
+ * Hover the element as a person would, click the in-page ⚑ button, and wait for the stored record:
+ * its id (from the toast) and the review form that opens for it.
+ */
+export async function flagInPage(context: BrowserContext, page: Page, selector: string): Promise<{ id: string; review: Page }> {
+  await page.bringToFront();
+  await page.hover(selector);
+  const button = page.locator('asn-evidence-overlay button');
+  await button.waitFor({ state: 'visible', timeout: 5000 });
+  await button.click();
+  const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
+  await toast.waitFor({ state: 'visible', timeout: 20_000 });
+  const id = (await toast.getAttribute('data-record-id'))!;
+  return { id, review: await waitForPage(context, new RegExp(`review\\.html\\?id=${id}`)) };
+}
+
 export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
   const seen = new Set(context.pages());
   await clickInPageFlag(page, selector);
