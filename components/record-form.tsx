@@ -115,7 +115,7 @@ export function RecordForm(props: {
         {props.onPick && (PICK_FIELDS as readonly string[]).includes(path) && (
           <button type="button" class="pick" data-pick={path} aria-label={`${t('pickButton')}: ${t(section === 'comment' && key === 'id' ? 'commentId' : LABELS[key]!)}`}
             disabled={!!props.picking} onClick={() => props.onPick!(path as PickField)}>
-            {props.picking === path ? t('pickWaiting') : `⌖ ${t('pickButton')}`}
+            {props.picking === path ? t('pickWaiting') : t('pickButton')}
           </button>
         )}
       </div>
