@@ -192,8 +192,10 @@ describe('fault tolerance (Chromium + reference backend)', () => {
     backend.setFaults([{ type: 'garbageJson' }, { type: 'hang', ms: 20_000 }]);
     await sleep(700);
     const id = await flagAndSave(context, page, '#comment-5');
+    // The retry comes from the short timer, or, when Chrome stopped the idle worker meanwhile, from
+    // the alarm, which fires 30 s after it was armed at the earliest: wait past that.
     await until(async () => (await local()).find((r) => r.id === id && r.status === 'sending' && r.sync.attempts >= 1),
-      'the retry in flight after the garbage reply', 30_000);
+      'the retry in flight after the garbage reply', 45_000);
     assert.equal(await onBackend(id), 1, 'the first attempt was stored');
     await stopServiceWorker(context, page);
     const popup = await context.newPage(); // any extension event wakes the worker
