@@ -397,7 +397,7 @@ export const facebook: PlatformAdapter = {
     const w = detectWall(ctx.doc, u, {
       name: 'Facebook', loginPath: /^\/login/, checkpointPath: /^\/checkpoint/,
       loginSel: SEL.login, checkpointSel: SEL.checkpoint,
-      content: facebook.flaggableElements!(ctx.doc).length > 0,
+      content: () => facebook.flaggableElements!(ctx.doc).length > 0,
     });
     if (w) return walled(x, w, page);
     const t = ctx.target;

@@ -336,8 +336,11 @@ export interface WallRules {
   checkpointPath: RegExp;
   loginSel?: string;
   checkpointSel?: string;
-  /** The page shows something to flag (posts, comments, rows): a login prompt beside it is no wall. */
-  content?: boolean;
+  /**
+   * Whether the page shows something to flag (posts, comments, rows): a login prompt beside it is
+   * no wall. Asked only when a login prompt is shown (it scans the page).
+   */
+  content?: () => boolean;
 }
 
 /**
@@ -367,7 +370,7 @@ export function detectWall(doc: Document, u: URL, r: WallRules): ExtractionWarni
       message: `${r.name} menampilkan pemeriksaan keamanan (checkpoint/captcha); data tidak dibaca.`,
     };
   }
-  if (r.loginPath.test(u.pathname) || (!r.content && (shownMatch(doc, 'input[type=password]') || shownMatch(doc, r.loginSel)))) {
+  if (r.loginPath.test(u.pathname) || ((shownMatch(doc, 'input[type=password]') || shownMatch(doc, r.loginSel)) && !r.content?.())) {
     return {
       code: 'login_wall',
       message: `${r.name} meminta login; data tidak dibaca. Masuk dulu, lalu tandai lagi.`,

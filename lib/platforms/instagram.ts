@@ -100,8 +100,11 @@ function extractReel(x: Extraction, ctx: ExtractContext, item: Element, authorA:
   put(x, 'post.authorUrl', igProfileUrl(handle), 'dom');
   // The caption is the first text block after the author line; the viewer makes it a button (a
   // click expands it), so buttons are not skipped here, only the author's own line.
-  const cap = Array.from(item.querySelectorAll('[dir=auto]')).find((e) => before(authorA, e) && !e.contains(authorA) &&
-    !e.closest('a') && !SEPARATOR.test(richText(e, false).text ?? '') && !ROW_LABEL.test(richText(e, false).text ?? ''));
+  const cap = Array.from(item.querySelectorAll('[dir=auto]')).find((e) => {
+    if (!before(authorA, e) || e.contains(authorA) || e.closest('a')) return false;
+    const t = richText(e, false).text ?? '';
+    return !SEPARATOR.test(t) && !ROW_LABEL.test(t);
+  });
   const rt = richText(cap ?? null, false);
   if (put(x, 'post.text', rt.text, 'dom')) markTruncated(x, 'post.text', rt.truncated || !!cap?.querySelector('[aria-hidden=true]'));
   put(x, 'post.mediaType', 'reel', 'dom');
@@ -347,7 +350,7 @@ export const instagram: PlatformAdapter = {
     const w = detectWall(ctx.doc, u, {
       name: 'Instagram', loginPath: /^\/accounts\/login/, checkpointPath: /^\/(?:challenge|accounts\/suspended)\//,
       loginSel: SEL.login,
-      content: instagram.flaggableElements!(ctx.doc).length > 0,
+      content: () => instagram.flaggableElements!(ctx.doc).length > 0,
     });
     if (w) return walled(x, w, page);
     const t = ctx.target;

@@ -129,13 +129,21 @@ const recommendationCards = (detail: Element): Element[] =>
   Array.from(detail.querySelectorAll(SEL.videoLink)).filter((a) => !a.closest(SEL.commentItem)).map((a) => cardOfLink(a, detail))
     .filter((c, i, all) => all.indexOf(c) === i && c.querySelector('a[href]') && !!text(c));
 
-/** A card shows its author as plain text (the handle of its own video link), a time and a title. */
-function fillCard(x: Extraction, ctx: ExtractContext, card: Element): void {
-  const info = idOf(card, ctx.url);
+/**
+ * A video in its own box (grid card, recommended-video card): its own link gives the post, the
+ * creation time (from the id) and the author's address (/@handle/video/id). Returns the link's info.
+ */
+function putOwnVideoLink(x: Extraction, ctx: ExtractContext, box: Element): UrlInfo | null {
+  const info = idOf(box, ctx.url);
   if (info) putUrlInfo(x, info, 'dom', false);
   put(x, 'post.postedAt', ttIdTime(x.post?.id ?? null), 'dom');
-  const handle = info?.handle ?? null;
-  if (handle) put(x, 'post.authorUrl', ttProfileUrl(handle), 'dom');
+  if (info?.handle) put(x, 'post.authorUrl', ttProfileUrl(info.handle), 'dom');
+  return info;
+}
+
+/** A card shows its author as plain text (the handle of its own video link), a time and a title. */
+function fillCard(x: Extraction, ctx: ExtractContext, card: Element): void {
+  const handle = putOwnVideoLink(x, ctx, card)?.handle ?? null;
   const leaves = Array.from(card.querySelectorAll('div,span,p,h3')).filter((e) => !e.querySelector('div,span,p') && text(e));
   const nameEl = leaves.find((e) => handle && (text(e) === handle || text(e) === `@${handle}`));
   put(x, 'post.authorName', nameEl ? text(nameEl)!.replace(/^@/, '') : null, 'dom');
@@ -151,7 +159,6 @@ function pageItem(doc: Document, base: string, postId: string): Element | null {
   }
   return doc.querySelector(SEL.detail);
 }
-
 
 /**
  * The creator line of a video item: the first link to a profile (/@handle) with text, outside the
@@ -203,11 +210,8 @@ function gridCardOf(el: Element): Element | null {
 
 /** A profile grid item: its own video link names the author; the owner's nickname only when it is theirs. */
 function fillGridItem(x: Extraction, ctx: ExtractContext, item: Element): void {
-  const info = idOf(item, ctx.url);
-  if (info) putUrlInfo(x, info, 'dom', false);
-  put(x, 'post.postedAt', ttIdTime(x.post?.id ?? null), 'dom');
+  const info = putOwnVideoLink(x, ctx, item);
   const handle = info?.handle ?? null;
-  if (handle) put(x, 'post.authorUrl', ttProfileUrl(handle), 'dom');
   const page = identify(ctx.url);
   const tab = ctx.doc.querySelector(SEL.selectedTab);
   const ownTab = !tab || tab.matches(SEL.videosTab);
@@ -336,7 +340,7 @@ export const tiktok: PlatformAdapter = {
     const w = detectWall(ctx.doc, u, {
       name: 'TikTok', loginPath: /^\/login/, checkpointPath: /^\/(?:verify|captcha)/,
       loginSel: SEL.login, checkpointSel: SEL.checkpoint,
-      content: tiktok.flaggableElements!(ctx.doc).length > 0,
+      content: () => tiktok.flaggableElements!(ctx.doc).length > 0,
     });
     if (w) return walled(x, w, page);
     const t = ctx.target;
