@@ -161,10 +161,11 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   if (pagePost && page.postId) putUrlInfo(x, page, 'url', false);
   const own = p ? permalink(p, ctx.url) : null;
   if (own) putUrlInfo(x, own.info, 'dom', false);
-  else if (p) {
+  // The post's comments' links: the post id they agree on, and the numeric form inside their ids.
+  const commentLinks = p ? Array.from(p.querySelectorAll('a[href*="comment_id="]')).map((a) => a.getAttribute('href') ?? '') : [];
+  if (!own && p) {
     // An obfuscated time link carries no address: the post id its own comments' links agree on.
-    const infos = Array.from(p.querySelectorAll('a[href*="comment_id="]'))
-      .map((a) => identify(a.getAttribute('href') ?? '', ctx.url)).filter((i) => i.postId);
+    const infos = commentLinks.map((h) => identify(h, ctx.url)).filter((i) => i.postId);
     if (infos.length && infos.every((i) => i.postId === infos[0]!.postId)) {
       put(x, 'post.id', infos[0]!.postId, 'dom');
       put(x, 'post.url', infos[0]!.postUrl, 'dom');
@@ -178,8 +179,8 @@ function fillPost(x: Extraction, ctx: ExtractContext, p: Element | null, pagePos
   // own links count: the canonical address and og:url go stale after in-app navigation.
   const forms = new Set<string>(id ? [id] : []);
   if (own?.info.postId) forms.add(own.info.postId);
-  for (const a of p ? Array.from(p.querySelectorAll('a[href*="comment_id="]')) : []) {
-    const u = parseUrl(a.getAttribute('href') ?? '', ctx.url);
+  for (const h of commentLinks) {
+    const u = parseUrl(h, ctx.url);
     const f = u ? fbCommentIds(u.searchParams)?.postId : null;
     if (f) forms.add(f);
   }
