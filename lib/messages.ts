@@ -53,8 +53,9 @@ export const PICK_FIELDS = [
   'subject.name', 'subject.accountUrl',
 ] as const;
 export type PickField = (typeof PICK_FIELDS)[number];
-/** What the page gave, stored in storage.session under `pick:<record id>` for the form. */
+/** What the page gave, stored in storage.session under pickResultKey(record id) for the form. */
 export interface PickResult { field: PickField; value: string | null; path: string | null; at: string }
+export const pickResultKey = (recordId: string): string => `pick:${recordId}`;
 
 /** Content script / extension pages -> background. */
 export type ToBackground =

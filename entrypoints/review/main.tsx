@@ -10,7 +10,7 @@ import { SourcePanel } from '../../components/source-panel';
 import { StatusChip } from '../../components/status';
 import { sendWorkbench } from '../../components/workbench-api';
 import { wx } from '../../lib/i18n/workbench-messages';
-import type { EvidenceView, PickField, PickResult } from '../../lib/messages';
+import { pickResultKey, type EvidenceView, type PickField, type PickResult } from '../../lib/messages';
 import { browser } from 'wxt/browser';
 import type { GestureMark, SetGesturesResult } from '../../lib/workbench-protocol';
 
@@ -38,7 +38,7 @@ function Review({ id }: { id: string }) {
   useEffect(() => void load(), [id]);
   // The page answers a pick through storage.session (lib/background/pick.ts).
   useEffect(() => {
-    const key = `pick:${id}`;
+    const key = pickResultKey(id);
     const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
       const r = changes[key]?.newValue as PickResult | undefined;
       if (area !== 'session' || !r) return;

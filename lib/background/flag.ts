@@ -155,8 +155,8 @@ export async function flagTab(tab: Browser.tabs.Tab | undefined, opts: FlagOptio
         : classifyCaptureError(e, lang);
   }
   finish(result);
-  if (result.ok) void rememberFlagTab(result.id, tabId);
   if (result.ok) {
+    void rememberFlagTab(result.id, tabId);
     void refreshBadge();
     if (opts.openForm !== false) void openReview(result.id, tab);
   }

@@ -7,11 +7,10 @@
 import { browser, type Browser } from 'wxt/browser';
 import { getEvidence, updateEvidence } from '../db/evidence-db';
 import { t, type Lang } from '../i18n/messages';
-import type { PickField, PickResult } from '../messages';
+import { pickResultKey, type PickField, type PickResult } from '../messages';
 import { sendToTab } from './tabs';
 
 const tabKey = (id: string) => `pickTab:${id}`;
-export const pickResultKey = (id: string) => `pick:${id}`;
 
 export async function rememberFlagTab(recordId: string, tabId: number): Promise<void> {
   await browser.storage.session?.set({ [tabKey(recordId)]: tabId }).catch(() => undefined);
