@@ -10,12 +10,17 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssues, evidenceRecordSchema } from '../lib/record/schema';
-import { verifyAttestation } from '../lib/integrity/attestation';
+import { z } from 'zod';
+import { custodyEntrySchema } from '../lib/export/manifest';
+import type { CustodyLink } from '../lib/integrity/custody';
+import { capturedSha256, makeReceipt, type Receipt, type ServerKeyJwk } from '../lib/integrity/receipt';
+import { checkRecord, keyMap } from '../lib/integrity/record-check';
 import { canonicalJson } from './canonical';
+import { loadOrCreateServerKey } from './keys';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { renderRecordsPage } from './html';
-import { openStorage, type EvidenceStorage, type NewEvidence } from './storage';
-import { loadOrCreateDevTokens, TokenStore, type Scope, type TokenInput } from './tokens';
+import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
+import { loadOrCreateDevTokens, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -52,6 +57,8 @@ export interface ServerOptions {
   faults?: FaultSpec[];
   /** Serve the HTML list at / and /records without a token (default false: token or Basic auth). */
   publicListing?: boolean;
+  /** The server's signing key (JWK with its private part); made on first start. Default <dataDir>/server-key.json. */
+  serverKeyFile?: string;
   /** One line per request; false = silent. Default console.log. Never receives tokens. */
   log?: ((line: string) => void) | false;
 }
@@ -61,21 +68,25 @@ export interface RunningServer {
   port: number;
   storage: EvidenceStorage;
   screenshotsDir: string;
+  /** the public key receipts are signed with (as /v1/health publishes it) */
+  serverKey: ServerKeyJwk;
   /** Replaces the active faults (only with testHooks). */
   setFaults(faults: FaultSpec[]): void;
   close(): Promise<void>;
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}, readonly code?: string) {
     super(message);
   }
 }
 
-interface Receipt {
+interface UploadReply {
   id: string;
   receivedAt: string;
   sha256: string;
+  /** the server's countersigned receipt (null for records stored before receipts existed) */
+  receipt: Receipt | null;
 }
 
 const CORS_HEADERS: Record<string, string> = {
@@ -202,25 +213,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   await mkdir(screenshotsDir, { recursive: true });
+  const serverKey = await loadOrCreateServerKey(options.serverKeyFile ?? join(dataDir, 'server-key.json'));
   const storage = await openStorage({ databaseUrl: options.databaseUrl ?? null, dbDir: join(dataDir, 'db') });
 
   const hanging = new Set<() => void>();
   let closing = false;
 
   function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): string {
+    return authorizeRole(req, scope, allowBasic).monitor;
+  }
+
+  function authorizeRole(req: IncomingMessage, scope: Scope, allowBasic = false): { monitor: string; role: Role } {
     const result = tokens.authenticate(bearer(req, allowBasic), scope);
     if (!result.ok) {
       const headers: Record<string, string> =
         result.status === 401
           ? { 'WWW-Authenticate': allowBasic ? 'Basic realm="asn-evidence", charset="UTF-8"' : 'Bearer realm="asn-evidence"' }
           : {};
-      throw new HttpError(result.status, result.error, headers);
+      throw new HttpError(result.status, result.error, headers, result.status === 403 ? (result.error === 'token disabled' ? 'token_disabled' : 'forbidden') : undefined);
     }
-    return result.monitor;
+    return { monitor: result.monitor, role: result.role };
   }
 
   /** Validates and stores one upload; returns the receipt and 201/200. */
-  async function receive(req: IncomingMessage, monitor: string): Promise<{ status: 200 | 201; receipt: Receipt }> {
+  async function receive(req: IncomingMessage, monitor: string): Promise<{ status: 200 | 201; receipt: UploadReply }> {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key.trim() === '') throw new HttpError(400, 'Idempotency-Key header (the record id) is required');
     const contentType = req.headers['content-type'] ?? '';
@@ -259,30 +275,76 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const rawId = (raw as { id?: unknown }).id;
     if (typeof rawId === 'string' && rawId !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
     const parsed = evidenceRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new HttpError(422, `invalid record: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new HttpError(422, `invalid record: ${describeIssues(parsed.error)}`, {}, 'schema');
     const record = parsed.data;
     if (record.id !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
-    if (!UUID_LIKE.test(record.id)) throw new HttpError(422, 'invalid record id');
+    if (!UUID_LIKE.test(record.id)) throw new HttpError(422, 'invalid record id', {}, 'schema');
 
     const bytes = new Uint8Array(await shotPart.arrayBuffer());
     if (bytes.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.equals(bytes.subarray(0, PNG_SIGNATURE.length))) {
-      throw new HttpError(422, 'screenshot is not a PNG image');
+      throw new HttpError(422, 'screenshot is not a PNG image', {}, 'screenshot_mismatch');
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== record.screenshot.sha256) {
-      throw new HttpError(422, `screenshot sha256 mismatch: record says ${record.screenshot.sha256}, bytes are ${sha256}`);
+      throw new HttpError(422, `screenshot sha256 mismatch: record says ${record.screenshot.sha256}, bytes are ${sha256}`, {}, 'screenshot_mismatch');
     }
-    if (record.attestation) {
-      // A signed record must carry a valid capture signature over this very record and screenshot.
-      const check = await verifyAttestation(record);
-      if (!check.ok) throw new HttpError(422, `capture signature invalid: ${check.reason}`);
+    const optionalFile = async (name: 'full' | 'source', want: string | null | undefined): Promise<Uint8Array | null> => {
+      const part = form.get(name);
+      if (!want) {
+        if (part !== null) throw new HttpError(422, `part "${name}" sent but the record has no ${name === 'full' ? 'screenshot.full' : 'source'}`, {}, 'screenshot_mismatch');
+        return null;
+      }
+      if (part === null || typeof part === 'string') throw new HttpError(422, `missing file part "${name}" (the record lists one)`, {}, 'screenshot_mismatch');
+      const b = new Uint8Array(await part.arrayBuffer());
+      const h = createHash('sha256').update(b).digest('hex');
+      if (h !== want) throw new HttpError(422, `${name} sha256 mismatch: record says ${want}, bytes are ${h}`, {}, 'screenshot_mismatch');
+      return b;
+    };
+    const full = await optionalFile('full', record.screenshot.full?.sha256);
+    const source = await optionalFile('source', record.source?.sha256);
+    const jsonPart = async (name: string): Promise<unknown> => {
+      const p = form.get(name);
+      if (p === null) return undefined;
+      try {
+        return JSON.parse(typeof p === 'string' ? p : await p.text()) as unknown;
+      } catch {
+        throw new HttpError(400, `part "${name}" is not valid JSON`);
+      }
+    };
+    const custodyRaw = await jsonPart('custody');
+    const keysRaw = await jsonPart('keys');
+
+    // The strict rule (lib/integrity/record-check.ts): signed capture, signed custody, edits replayed.
+    if (!record.attestation) throw new HttpError(422, 'the record is not signed (capture signature missing)', {}, 'unsigned');
+    const custodyParsed = z.array(custodyEntrySchema).max(100_000).safeParse(custodyRaw ?? []);
+    if (!custodyParsed.success) throw new HttpError(422, `invalid custody log: ${describeIssues(custodyParsed.error)}`, {}, 'custody_invalid');
+    const custody = custodyParsed.data;
+    if (custody.some((c) => c.recordId !== record.id)) throw new HttpError(422, 'a custody entry names another record', {}, 'custody_invalid');
+    const { keys } = keyMap(keysRaw ?? []);
+    const proof = await checkRecord(record, custody as CustodyLink[], { keys });
+    if (!proof.ok) {
+      const first = proof.problems[0]!;
+      const code = first.code === 'unsigned' || first.code === 'signature_invalid' || first.code === 'content_differs' ? first.code : 'custody_invalid';
+      throw new HttpError(422, proof.problems.map((p) => p.message).join('; '), {}, code);
     }
+    if (custody.length === 0) throw new HttpError(422, 'the custody log is missing', {}, 'custody_invalid');
+
+    // The uploading installation: the key that signed the last entry (0.1.0 records: the capture key).
+    const uploaderKeyId = proof.holderKeyId ?? proof.captureKeyId!;
+    const uploaderKey = uploaderKeyId === record.attestation.keyId ? record.attestation.publicKey : keys.get(uploaderKeyId);
+    if (!uploaderKey) throw new HttpError(422, 'the public key of the uploading installation is missing (part "keys")', {}, 'custody_invalid');
+    const registered = await storage.registerKey(monitor, uploaderKeyId, JSON.stringify(uploaderKey), new Date().toISOString());
+    if (registered.monitor !== monitor) throw new HttpError(403, 'this installation key belongs to another monitor', {}, 'key_other_monitor');
+    if (registered.status === 'pending') {
+      throw new HttpError(403, 'this device (installation key) is not approved yet: ask the coordinator to approve it', {}, 'device_not_approved');
+    }
+    if (registered.status === 'revoked') throw new HttpError(403, 'this device (installation key) was revoked by the coordinator', {}, 'key_revoked');
 
     // The raw record (unknown added fields kept), canonicalised for the retry comparison.
     const recordJson = canonicalJson(raw);
-    const compare = (existing: { sha256: string; recordJson: string; id: string; receivedAt: string }) => {
+    const compare = (existing: StoredEvidence) => {
       if (existing.sha256 === sha256 && existing.recordJson === recordJson) {
-        return { status: 200 as const, receipt: { id: existing.id, receivedAt: existing.receivedAt, sha256: existing.sha256 } };
+        return { status: 200 as const, receipt: replyOf(existing) };
       }
       throw new HttpError(409, `record ${record.id} was already received with different content`);
     };
@@ -292,12 +354,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (before) return compare(before);
 
     const relPath = `${record.id}/${sha256}.png`;
-    const absPath = join(screenshotsDir, record.id, `${sha256}.png`);
-    // File first (atomically), then the row: a crash leaves at most an orphan file, never a row without its file.
-    await writeFileAtomic(absPath, bytes);
+    // Files first (atomically), then the row: a crash leaves at most orphan files, never a row without its files.
+    await writeFileAtomic(join(screenshotsDir, relPath), bytes);
+    const fullPath = full ? `${record.id}/full-${record.screenshot.full!.sha256}.png` : null;
+    if (full) await writeFileAtomic(join(screenshotsDir, fullPath!), full);
+    const sourcePath = source ? `${record.id}/source-${record.source!.sha256}.html` : null;
+    if (source) await writeFileAtomic(join(screenshotsDir, sourcePath!), source);
+    const receivedAt = new Date().toISOString();
+    const signedReceipt = await makeReceipt({
+      type: 'asn-evidence-receipt', v: 1, recordId: record.id,
+      capturedSha256: capturedSha256(record.attestation.payload), screenshotSha256: sha256,
+      fullSha256: record.screenshot.full?.sha256 ?? null, sourceSha256: record.source?.sha256 ?? null,
+      custodyHead: custody.at(-1)?.hash ?? null, custodyLength: custody.length,
+      installationKeyId: record.attestation.keyId, uploaderKeyId, monitor, receivedAt, serverKeyId: serverKey.jwk.kid,
+    }, serverKey.signer);
     const row: NewEvidence = {
       id: record.id,
-      receivedAt: new Date().toISOString(),
+      receivedAt,
       monitor,
       sha256,
       recordJson,
@@ -308,14 +381,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       capturedAt: record.capturedAt,
       screenshotPath: relPath,
       screenshotBytes: bytes.length,
+      custodyJson: JSON.stringify(custody),
+      receiptJson: JSON.stringify(signedReceipt),
+      keyId: record.attestation.keyId,
+      fullPath,
+      sourcePath,
     };
     const result = await storage.insert(row);
-    if (result.inserted) {
-      return { status: 201, receipt: { id: result.row.id, receivedAt: result.row.receivedAt, sha256: result.row.sha256 } };
-    }
+    if (result.inserted) return { status: 201, receipt: replyOf(result.row) };
     // Lost a race. Our file is only garbage if the stored row points at a different one.
-    if (result.existing.sha256 !== sha256) await unlink(absPath).catch(() => {});
+    if (result.existing.sha256 !== sha256) await unlink(join(screenshotsDir, relPath)).catch(() => {});
     return compare(result.existing);
+  }
+
+  function replyOf(row: StoredEvidence): UploadReply {
+    return { id: row.id, receivedAt: row.receivedAt, sha256: row.sha256, receipt: JSON.parse(row.receiptJson) as Receipt | null };
   }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<string> {
@@ -390,7 +470,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     if (path === '/v1/health') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
-      sendJson(res, 200, { ok: true, version: SERVER_VERSION, protocol: 1, maxBytes });
+      sendJson(res, 200, { ok: true, version: SERVER_VERSION, protocol: 2, maxBytes, serverKey: serverKey.jwk });
       return '';
     }
 
@@ -404,23 +484,54 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, OPTIONS' });
     }
 
-    const detail = /^\/v1\/evidence\/([^/]+)(\/screenshot)?$/.exec(path);
+    const detail = /^\/v1\/evidence\/([^/]+)(?:\/(screenshot|full|source))?$/.exec(path);
     if (detail) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
       const monitor = authorize(req, 'list');
-      const id = decodeURIComponent(detail[1] ?? '');
+      let id: string;
+      try {
+        id = decodeURIComponent(detail[1] ?? '');
+      } catch {
+        throw new HttpError(400, 'malformed record id');
+      }
+      if (!UUID_LIKE.test(id)) throw new HttpError(400, 'malformed record id');
       const row = await storage.get(id);
       if (!row) throw new HttpError(404, 'no such record');
       if (detail[2]) {
-        const png = await readFile(join(screenshotsDir, row.screenshotPath));
-        send(res, 200, png, 'image/png');
+        const rel = detail[2] === 'screenshot' ? row.screenshotPath : detail[2] === 'full' ? row.fullPath : row.sourcePath;
+        if (!rel) throw new HttpError(404, `this record has no ${detail[2]}`);
+        const bytes = await readFile(join(screenshotsDir, rel));
+        if (detail[2] === 'source') {
+          // The flagged item's HTML as captured: text to read, never a page to render here.
+          send(res, 200, bytes, 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; sandbox", 'Content-Disposition': 'attachment; filename="source.html"' });
+        } else send(res, 200, bytes, 'image/png');
       } else {
         sendJson(res, 200, {
           id: row.id, receivedAt: row.receivedAt, monitor: row.monitor, sha256: row.sha256,
           screenshotBytes: row.screenshotBytes, record: JSON.parse(row.recordJson) as unknown,
+          receipt: JSON.parse(row.receiptJson) as unknown, custody: JSON.parse(row.custodyJson) as unknown,
         });
       }
       return `monitor=${monitor} id=${row.id}`;
+    }
+
+    if (path === '/v1/keys') {
+      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
+      const who = authorizeRole(req, 'list');
+      if (who.role === 'monitor') throw new HttpError(403, 'only a coordinator or an auditor may list device keys', {}, 'forbidden');
+      sendJson(res, 200, { keys: await storage.listKeys() });
+      return `monitor=${who.monitor}`;
+    }
+    const decide = /^\/v1\/keys\/([^/]+)\/(approve|revoke)$/.exec(path);
+    if (decide) {
+      if (method !== 'POST') throw new HttpError(405, 'method not allowed', { Allow: 'POST, OPTIONS' });
+      const who = authorizeRole(req, 'keys');
+      const keyId = decide[1] ?? '';
+      if (!/^[0-9a-f]{64}$/.test(keyId)) throw new HttpError(400, 'malformed key id (64 hex digits)');
+      const key = await storage.decideKey(keyId, decide[2] === 'approve' ? 'approved' : 'revoked', who.monitor, new Date().toISOString());
+      if (!key) throw new HttpError(404, 'no such key');
+      sendJson(res, 200, key);
+      return `coordinator=${who.monitor} ${decide[2]} key=${keyId.slice(0, 16)}`;
     }
 
     if (path === '/' || path === '/records') {
@@ -470,7 +581,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           // An early reply (413, 401, 400 before the body was read): close the connection rather
           // than let Node read and discard an unbounded rest of the body for keep-alive.
           const headers = e.status === 413 || !req.complete ? { ...e.headers, Connection: 'close' } : e.headers;
-          sendJson(res, e.status, { error: e.message }, headers);
+          sendJson(res, e.status, { error: e.message, ...(e.code ? { code: e.code } : {}) }, headers);
           log(`${req.method} ${req.url?.split('?')[0]} ${e.status} ${Date.now() - started}ms ${e.message}`);
         } else {
           sendJson(res, 500, { error: 'internal server error' });
@@ -500,6 +611,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://${urlHost}:${port}`,
     port,
     storage,
+    serverKey: serverKey.jwk,
     screenshotsDir,
     setFaults(list: FaultSpec[]) {
       if (!testHooks) throw new Error('faults require testHooks: true');

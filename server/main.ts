@@ -3,7 +3,7 @@
  *   PORT (8787), HOST (127.0.0.1), ASN_SERVER_DATA (server/data), DATABASE_URL (postgres://...,
  *   default: embedded PGlite), ASN_SERVER_TOKENS ("monitorA:token1,monitorB:token2"),
  *   ASN_SERVER_CONFIG (JSON file: {"tokens": [...], "maxBytes": n, "publicListing": bool}),
- *   ASN_SERVER_MAX_BYTES, ASN_SERVER_PUBLIC_LISTING=1,
+ *   ASN_SERVER_MAX_BYTES, ASN_SERVER_PUBLIC_LISTING=1, ASN_SERVER_KEY_FILE (default <data>/server-key.json),
  *   ASN_SERVER_TEST_HOOKS=1 + ASN_SERVER_FAULTS='[...]' (e2e only; never set in production).
  * With no token configured, a random token for monitor "dev" is generated once into
  * <data>/tokens.json; the CLI says where it is but never prints a token.
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     host: env.HOST || DEFAULT_HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL || null,
+    serverKeyFile: env.ASN_SERVER_KEY_FILE || undefined,
     tokens: [...tokens.values()],
     maxBytes,
     publicListing,
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   console.log(`ASN evidence server listening on ${server.url}`);
   console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots in ${server.screenshotsDir}`);
   console.log(`  tokens: ${entries.length} monitor(s): ${describeTokens(entries)}; from ${sources.join(' + ')}`);
+  console.log(`  server key (receipts): kid ${server.serverKey.kid}; pin it in the verifier with --server-key ${server.serverKey.kid}`);
   console.log(`  limits: ${maxBytes} bytes per upload; HTML list at ${server.url}/records${publicListing ? ' (public)' : ' (token or Basic auth)'}`);
   if (testHooks) console.warn('  WARNING: test hooks enabled (POST /__test/faults). Never use this in production.');
 

@@ -26,6 +26,13 @@ export interface NewEvidence {
   capturedAt: string;
   screenshotPath: string;
   screenshotBytes: number;
+  /** the record's signed custody log as received (JSON) */
+  custodyJson: string;
+  /** the countersigned receipt (JSON), the key that signed the capture, the full-tab and source files */
+  receiptJson: string;
+  keyId: string;
+  fullPath: string | null;
+  sourcePath: string | null;
 }
 
 export interface StoredEvidence extends NewEvidence {
@@ -55,7 +62,21 @@ export interface EvidenceStorage {
   /** Newest first. */
   list(limit: number): Promise<EvidenceSummary[]>;
   count(): Promise<number>;
+  /** The key registry: binds a monitor's first key, lists later ones as pending. */
+  registerKey(monitor: string, keyId: string, publicKeyJson: string, now: string): Promise<InstallationKey>;
+  listKeys(): Promise<InstallationKey[]>;
+  decideKey(keyId: string, status: 'approved' | 'revoked', by: string, now: string): Promise<InstallationKey | null>;
   close(): Promise<void>;
+}
+
+export interface InstallationKey {
+  keyId: string;
+  monitor: string;
+  publicKey: unknown;
+  status: 'approved' | 'pending' | 'revoked';
+  firstSeenAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
 }
 
 /** What both drivers provide. */
@@ -92,12 +113,33 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX evidence_monitor_idx ON evidence (monitor, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'custody, receipts, full-tab screenshot and source; installation key registry',
+    sql: `
+      ALTER TABLE evidence ADD COLUMN custody_json text NOT NULL DEFAULT '[]';
+      ALTER TABLE evidence ADD COLUMN receipt_json text NOT NULL DEFAULT 'null';
+      ALTER TABLE evidence ADD COLUMN key_id text NOT NULL DEFAULT '';
+      ALTER TABLE evidence ADD COLUMN full_path text;
+      ALTER TABLE evidence ADD COLUMN source_path text;
+      CREATE TABLE installation_keys (
+        key_id        text PRIMARY KEY CHECK (key_id ~ '^[0-9a-f]{64}$'),
+        monitor       text NOT NULL,
+        public_key    text NOT NULL,
+        status        text NOT NULL CHECK (status IN ('approved', 'pending', 'revoked')),
+        first_seen_at timestamptz NOT NULL,
+        decided_at    timestamptz,
+        decided_by    text
+      );
+      CREATE INDEX installation_keys_monitor_idx ON installation_keys (monitor);
+    `,
+  },
 ];
 
 /** record_json is text (canonical JSON), not jsonb: jsonb rejects \\u0000, page text may hold anything.
  *  Query it with record_json::jsonb when needed. */
 const COLUMNS = `seq, id, received_at, monitor, sha256, record_json, platform, kind, subject_name,
-  page_url, captured_at, screenshot_path, screenshot_bytes`;
+  page_url, captured_at, screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path`;
 
 interface Row {
   seq: number | string | bigint;
@@ -113,6 +155,16 @@ interface Row {
   captured_at: Date | string;
   screenshot_path: string;
   screenshot_bytes: number;
+  custody_json: string;
+  receipt_json: string;
+  key_id: string;
+  full_path: string | null;
+  source_path: string | null;
+}
+
+interface KeyRow {
+  key_id: string; monitor: string; public_key: string; status: InstallationKey['status'];
+  first_seen_at: Date | string; decided_at: Date | string | null; decided_by: string | null;
 }
 
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -132,6 +184,18 @@ function fromRow(r: Row): StoredEvidence {
     capturedAt: iso(r.captured_at),
     screenshotPath: r.screenshot_path,
     screenshotBytes: Number(r.screenshot_bytes),
+    custodyJson: r.custody_json,
+    receiptJson: r.receipt_json,
+    keyId: r.key_id,
+    fullPath: r.full_path,
+    sourcePath: r.source_path,
+  };
+}
+
+function keyFromRow(r: KeyRow): InstallationKey {
+  return {
+    keyId: r.key_id, monitor: r.monitor, publicKey: JSON.parse(r.public_key) as unknown, status: r.status,
+    firstSeenAt: iso(r.first_seen_at), decidedAt: r.decided_at === null ? null : iso(r.decided_at), decidedBy: r.decided_by,
   };
 }
 
@@ -165,14 +229,15 @@ export class SqlEvidenceStorage implements EvidenceStorage {
   async insert(row: NewEvidence): Promise<InsertResult> {
     const inserted = await this.db.query<Row>(
       `INSERT INTO evidence (id, received_at, monitor, sha256, record_json, platform, kind, subject_name,
-         page_url, captured_at, screenshot_path, screenshot_bytes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         page_url, captured_at, screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (id) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         row.id, row.receivedAt, noNul(row.monitor), row.sha256, noNul(row.recordJson), noNul(row.platform),
         noNul(row.kind), row.subjectName === null ? null : noNul(row.subjectName), noNul(row.pageUrl),
-        row.capturedAt, row.screenshotPath, row.screenshotBytes,
+        row.capturedAt, row.screenshotPath, row.screenshotBytes, noNul(row.custodyJson), row.receiptJson, row.keyId,
+        row.fullPath, row.sourcePath,
       ],
     );
     const first = inserted[0];
@@ -205,6 +270,35 @@ export class SqlEvidenceStorage implements EvidenceStorage {
   async count(): Promise<number> {
     const rows = await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM evidence');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async registerKey(monitor: string, keyId: string, publicKeyJson: string, now: string): Promise<InstallationKey> {
+    return this.db.transaction(async (q) => {
+      // One monitor's first key is bound once, even with concurrent uploads on several processes.
+      await q('SELECT pg_advisory_xact_lock(727274002, hashtext($1))', [monitor]);
+      const found = await q<KeyRow>('SELECT * FROM installation_keys WHERE key_id = $1', [keyId]);
+      if (found[0]) return keyFromRow(found[0]);
+      const bound = await q<{ n: number | string }>("SELECT count(*) AS n FROM installation_keys WHERE monitor = $1 AND status = 'approved'", [monitor]);
+      const first = Number(bound[0]?.n ?? 0) === 0;
+      const rows = await q<KeyRow>(
+        `INSERT INTO installation_keys (key_id, monitor, public_key, status, first_seen_at, decided_at, decided_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [keyId, noNul(monitor), publicKeyJson, first ? 'approved' : 'pending', now, first ? now : null, first ? 'first upload' : null],
+      );
+      return keyFromRow(rows[0]!);
+    });
+  }
+
+  async listKeys(): Promise<InstallationKey[]> {
+    return (await this.db.query<KeyRow>('SELECT * FROM installation_keys ORDER BY monitor, first_seen_at', [])).map(keyFromRow);
+  }
+
+  async decideKey(keyId: string, status: 'approved' | 'revoked', by: string, now: string): Promise<InstallationKey | null> {
+    const rows = await this.db.query<KeyRow>(
+      'UPDATE installation_keys SET status = $2, decided_at = $3, decided_by = $4 WHERE key_id = $1 RETURNING *',
+      [keyId, status, now, noNul(by)],
+    );
+    return rows[0] ? keyFromRow(rows[0]) : null;
   }
 
   close(): Promise<void> {

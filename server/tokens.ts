@@ -11,8 +11,18 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type Scope = 'upload' | 'list';
-export const ALL_SCOPES: readonly Scope[] = ['upload', 'list'];
+export type Scope = 'upload' | 'list' | 'keys';
+export const ALL_SCOPES: readonly Scope[] = ['upload', 'list', 'keys'];
+
+/** Team roles (shared contracts section 5); a token without a role is a monitor. */
+export type Role = 'monitor' | 'coordinator' | 'auditor';
+export const ROLES: readonly Role[] = ['monitor', 'coordinator', 'auditor'];
+/** What each role may do: a monitor uploads (and lists), a coordinator also manages device keys, an auditor reads. */
+const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  monitor: ['upload', 'list'],
+  coordinator: ['list', 'keys'],
+  auditor: ['list'],
+};
 
 /** One entry of the config file / startServer({tokens}). Give `token` or `tokenSha256`. */
 export interface TokenEntry {
@@ -22,7 +32,9 @@ export interface TokenEntry {
   tokenSha256?: string;
   /** false: token is known but refused with 403 (e.g. a monitor who left the team). Default true. */
   enabled?: boolean;
-  /** What the token may do; default both. A token without the scope gets 403. */
+  /** monitor (default), coordinator or auditor */
+  role?: Role;
+  /** Narrows what the role allows. A token without the scope gets 403. */
   scopes?: Scope[];
 }
 
@@ -31,13 +43,14 @@ export type TokenInput = TokenEntry[] | Record<string, string>;
 
 interface KnownToken {
   monitor: string;
+  role: Role;
   digest: Buffer;
   enabled: boolean;
   scopes: ReadonlySet<Scope>;
 }
 
 export type AuthResult =
-  | { ok: true; monitor: string }
+  | { ok: true; monitor: string; role: Role }
   | { ok: false; status: 401 | 403; error: string };
 
 export function sha256(data: string | Uint8Array): Buffer {
@@ -71,11 +84,13 @@ export class TokenStore {
       } else {
         throw new Error(`token entry for monitor "${e.monitor}": give "token" or "tokenSha256" (64 hex)`);
       }
-      const scopes = new Set<Scope>(e.scopes ?? ALL_SCOPES);
-      for (const s of scopes) {
+      const role = e.role ?? 'monitor';
+      if (!ROLES.includes(role)) throw new Error(`token entry for "${e.monitor}": unknown role "${String(role)}" (monitor, coordinator or auditor)`);
+      for (const s of e.scopes ?? []) {
         if (!ALL_SCOPES.includes(s)) throw new Error(`token entry for monitor "${e.monitor}": unknown scope "${s}"`);
       }
-      return { monitor: e.monitor, digest, enabled: e.enabled !== false, scopes };
+      const scopes = new Set<Scope>(ROLE_SCOPES[role].filter((s) => !e.scopes || e.scopes.includes(s)));
+      return { monitor: e.monitor, role, digest, enabled: e.enabled !== false, scopes };
     });
   }
 
@@ -98,8 +113,8 @@ export class TokenStore {
     }
     if (!match) return { ok: false, status: 401, error: 'unknown token' };
     if (!match.enabled) return { ok: false, status: 403, error: 'token disabled' };
-    if (!match.scopes.has(scope)) return { ok: false, status: 403, error: `token not allowed to ${scope}` };
-    return { ok: true, monitor: match.monitor };
+    if (!match.scopes.has(scope)) return { ok: false, status: 403, error: `a ${match.role} token may not ${scope}` };
+    return { ok: true, monitor: match.monitor, role: match.role };
   }
 }
 

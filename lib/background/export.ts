@@ -27,7 +27,9 @@ import {
   getBlob, listEvidence, StorageFullError, updateEvidence, type CustodyEvent, type StoredEvidence,
 } from '../db/evidence-db';
 import { insertManyEvidence, storedScreenshotHashes, type ImportWrite } from '../db/import-store';
-import { appendCustody } from '../integrity/custody';
+import { appendCustody, appendSignedCustody } from '../integrity/custody';
+import { installationSigner } from '../integrity/keystore';
+import { updateWithCustody } from './custody';
 import type {
   BundleCheckView, BundleProblemView, EvidenceFilter, EvidenceRow, ExportResult, ImportResponse, ListResult,
   VerifyResponse,
@@ -115,10 +117,14 @@ const SHA = /^[0-9a-f]{64}$/;
 export function toCustodyEntry(recordId: string, ev: CustodyEvent): CustodyEntry {
   const entry: CustodyEntry = { recordId, at: ev.at, action: ev.action, actor: ev.actor };
   if (ev.details !== undefined) entry.details = ev.details;
+  // 0.1.0 entries showed the bundle hash at the top level too (outside their hash input); a signed
+  // entry travels exactly as it was signed.
   const sha = ev.details?.bundleSha256;
-  if (typeof sha === 'string' && SHA.test(sha)) entry.bundleSha256 = sha;
+  if (ev.keyId === undefined && typeof sha === 'string' && SHA.test(sha)) entry.bundleSha256 = sha;
   if (ev.prevHash !== undefined) entry.prevHash = ev.prevHash;
   if (ev.hash !== undefined) entry.hash = ev.hash;
+  if (ev.keyId !== undefined) entry.keyId = ev.keyId;
+  if (ev.sig !== undefined) entry.sig = ev.sig;
   return entry;
 }
 
@@ -145,6 +151,8 @@ export function custodyFromBundle(recordId: string, entries: readonly CustodyEnt
     if (e.hash && (e.details === undefined || typeof e.details === 'object')) {
       const ev: CustodyEvent = { at: e.at, action: e.action, actor: e.actor, prevHash: e.prevHash ?? null, hash: e.hash };
       if (e.details !== undefined) ev.details = e.details as Record<string, unknown>;
+      if (e.keyId !== undefined) ev.keyId = e.keyId;
+      if (e.sig !== undefined) ev.sig = e.sig;
       log.push(ev);
     } else {
       log = appendCustody(recordId, log, eventContent(e));
@@ -196,6 +204,7 @@ export async function buildBundleBlob(
     createdAt,
     extensionVersion: browser.runtime.getManifest().version,
     embedScreenshotsInReport: selected.length <= REPORT_EMBED_MAX_RECORDS,
+    signer: await installationSigner(),
     onChunk: (c) => { parts.push(c); },
   });
   return {
@@ -252,7 +261,7 @@ export async function exportBundle(filter: EvidenceFilter, lang: Lang = 'id'): P
   };
   try {
     for (const ev of selected) {
-      await updateEvidence(ev.id, (cur) => ({ ...cur, custody: appendCustody(ev.id, cur.custody, event) }));
+      await updateWithCustody(ev.id, (cur) => ({ next: cur, entries: [event] }));
     }
   } catch (e) {
     if (e instanceof StorageFullError) return { ok: false, code: 'storage_full', message: t(lang, 'err_storageFull') };
@@ -311,15 +320,17 @@ export async function importBundle(bytes: Uint8Array, lang: Lang = 'id'): Promis
   const actor = settings.monitor.name.trim() || null;
   const now = new Date().toISOString();
   const writes: ImportWrite[] = [];
+  const signer = await installationSigner();
   try {
     for await (const item of readImportItems(bytes, plan, { actor, at: now, bundleSha256: sha })) {
       // the bundle's log, then our own `import` entry (instead of the library's plain one)
       const entries = item.custody.filter((c, i) => !(i === item.custody.length - 1 && c.action === 'import'));
-      entries.push({
-        recordId: item.record.id, at: now, action: 'import', actor,
-        details: { bundleSha256: sha, from: manifest.createdBy, bundleCreatedAt: manifest.createdAt },
-      });
-      const custody = custodyFromBundle(item.record.id, entries);
+      // Our `import` entry, signed by this installation (the record's new holder); it lists the
+      // bundle's public keys so the older entries stay checkable here and in later bundles.
+      const custody = await appendSignedCustody(item.record.id, custodyFromBundle(item.record.id, entries), [{
+        at: now, action: 'import', actor,
+        details: { bundleSha256: sha, from: manifest.createdBy, bundleCreatedAt: manifest.createdAt, keys: manifest.keys ?? [] },
+      }], signer);
       const evidence: StoredEvidence = {
         id: item.record.id,
         status: 'queued',

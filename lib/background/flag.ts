@@ -18,8 +18,8 @@ import { browserLabel, buildRecord, sourcePath, type BuildInput } from '../recor
 import { screenshotSchema, sourceSchema, type EvidenceRecord } from '../record/schema';
 import { sanitizeRecord } from '../record/sanitize';
 import { attest } from '../integrity/attestation';
-import { appendCustody } from '../integrity/custody';
-import { installationKey } from '../integrity/keystore';
+import { appendSignedCustody } from '../integrity/custody';
+import { installationKey, installationSigner } from '../integrity/keystore';
 import { enrichFromWatchlist } from '../watchlist/store';
 import { DEFAULT_SETTINGS, getSettings } from '../settings';
 import { ensureContentScript, isRestrictedUrl, sendToTab } from './tabs';
@@ -342,7 +342,8 @@ async function storeCapture(prep: PrepareOk, draft: Draft, out: CaptureOutput): 
     blobs.source = new Blob([bytes], { type: 'text/html;charset=utf-8' });
   }
   // Sign the record as captured with the installation's key (edits later go to the custody log).
-  record.attestation = await attest(record, await installationKey(), capturedAt);
+  const signer = await installationSigner();
+  record.attestation = await attest(record, signer, capturedAt);
   const now = capturedAt.toISOString();
   const stored: StoredEvidence = {
     id,
@@ -358,10 +359,10 @@ async function storeCapture(prep: PrepareOk, draft: Draft, out: CaptureOutput): 
     extras: prep.extraction.extras ?? {},
     sync: { attempts: 0, lastError: null, nextAttemptAt: null, receipt: null },
     targetKey: targetKeyOf(record) ?? undefined,
-    custody: appendCustody(id, [], {
+    custody: await appendSignedCustody(id, [], [{
       at: now, action: 'capture', actor: monitor.name || null,
       details: { sha256: out.cropSha, url: record.page.url, method: out.method, keyId: record.attestation.keyId },
-    }),
+    }], signer),
   };
   await insertEvidence(stored, blobs);
   return { ok: true, id, sha256: out.cropSha, width: out.cropSize.width, height: out.cropSize.height, truncated: out.truncated };

@@ -4,12 +4,12 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import {
-  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, updateEvidence,
+  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, type CustodyEvent,
 } from '../db/evidence-db';
 import { t, type Lang } from '../i18n/messages';
 import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
-import { appendCustody } from '../integrity/custody';
+import { updateWithCustody } from './custody';
 import { describeIssues, evidenceRecordSchema } from '../record/schema';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
@@ -172,7 +172,8 @@ async function saveEvidence(
   const lang = settings.language;
   let error: string | null = null;
   try {
-    const updated = await updateEvidence(id, (ev) => {
+    const updated = await updateWithCustody(id, (ev) => {
+      error = null;
       if (ev.status === 'synced' || ev.status === 'sending') {
         error = t(lang, 'err_invalid', { reason: ev.status });
         return null;
@@ -185,17 +186,19 @@ async function saveEvidence(
       }
       const now = new Date().toISOString();
       const actor = settings.monitor.name || null;
-      let custody = ev.custody;
-      if (changes.length) custody = appendCustody(id, custody, { at: now, action: 'edit', actor, details: { changes } });
+      const entries: CustodyEvent[] = [];
+      if (changes.length) entries.push({ at: now, action: 'edit', actor, details: { changes } });
       const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
-      if (status !== ev.status) custody = appendCustody(id, custody, { at: now, action: 'save', actor });
+      if (status !== ev.status) entries.push({ at: now, action: 'save', actor });
       return {
-        ...ev,
-        record: parsed.data,
-        status,
-        updatedAt: now,
-        missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
-        custody,
+        next: {
+          ...ev,
+          record: parsed.data,
+          status,
+          updatedAt: now,
+          missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
+        },
+        entries,
       };
     });
     if (error) return { ok: false, message: error };

@@ -7,7 +7,7 @@
  */
 import { browser } from 'wxt/browser';
 import {
-  countByStatus, deleteEvidence, getBlob, getEvidence, listEvidence, updateEvidence, type StoredEvidence, type SyncInfo,
+  countByStatus, deleteEvidence, getBlob, getEvidence, listEvidence, updateEvidence, type CustodyEvent, type StoredEvidence, type SyncInfo,
 } from '../db/evidence-db';
 import { vaultState } from '../db/vault';
 import { t, type Lang } from '../i18n/messages';
@@ -17,7 +17,8 @@ import {
   isDue, markSending, nextDueAt, onUploadOutcome, recoverInterrupted, retryFailed, type SyncState,
 } from '../sync/queue';
 import { refreshBadge } from './badge';
-import { appendCustody } from '../integrity/custody';
+import { installationPublicKey } from '../integrity/keystore';
+import { updateWithCustody } from './custody';
 import { syncStatusItem, type SyncStatus } from './sync-status';
 
 export const SYNC_ALARM = 'asn-sync';
@@ -157,8 +158,12 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
       if (!claimed || claimed.status !== 'sending') continue;
       await badge();
 
+      const full = claimed.record.screenshot.full ? (await getBlob(ev.id, 'full')) ?? null : null;
+      const source = claimed.record.source ? (await getBlob(ev.id, 'source')) ?? null : null;
       const outcome = await uploadEvidence({
-        baseUrl: backend.baseUrl, token: backend.token, record: claimed.record, screenshot: blob, fetchImpl: deps.fetchImpl,
+        baseUrl: backend.baseUrl, token: backend.token, record: claimed.record, screenshot: blob, full, source,
+        custody: claimed.custody.map((c) => ({ ...c, recordId: ev.id })), keys: custodyKeys(claimed.record, claimed.custody, await installationPublicKey()),
+        fetchImpl: deps.fetchImpl,
       });
       await applyOutcome(ev.id, outcome, deps, monitor.name);
       if (outcome.kind === 'stored') uploaded++;
@@ -188,20 +193,39 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
 
 async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, actor: string): Promise<void> {
   const now = (deps.now ?? Date.now)();
-  await updateEvidence(id, (cur) => {
+  await updateWithCustody(id, (cur) => {
     const s = toSyncState(cur);
     if (!s) return null;
     let next = onUploadOutcome(s, outcome, now, deps.random ?? Math.random);
     // A refused token pauses sync as a whole (see runOnce); the record just waits in the queue.
     if (outcome.kind === 'auth') next = { ...next, paused: false, nextAttemptAt: null };
-    const custody = outcome.kind === 'stored'
-      ? appendCustody(id, cur.custody, {
-        at: new Date(now).toISOString(), action: 'sync', actor: actor || null,
-        details: { ...outcome.receipt, httpStatus: outcome.status },
-      })
-      : cur.custody;
-    return { ...cur, ...fromSyncState(next), custody, updatedAt: new Date(now).toISOString() };
+    const at = new Date(now).toISOString();
+    const { signed, ...plain } = outcome.kind === 'stored' ? outcome.receipt : { signed: undefined };
+    // The sync entry carries the server's countersigned receipt: bundles take it along.
+    const entries: CustodyEvent[] = outcome.kind === 'stored'
+      ? [{ at, action: 'sync', actor: actor || null, details: { ...plain, httpStatus: outcome.status, ...(signed ? { receipt: signed } : {}) } }]
+      : [];
+    return { next: { ...cur, ...fromSyncState(next), updatedAt: at }, entries };
   });
+}
+
+/** The public keys that signed a record's capture and custody log, as the server and bundles list them. */
+export function custodyKeys(
+  record: { attestation?: { keyId: string; publicKey: unknown } | null },
+  custody: readonly { action: string; keyId?: string; details?: unknown }[],
+  own: { keyId: string; publicKey: unknown },
+): { keyId: string; publicKey: unknown }[] {
+  const keys = new Map<string, unknown>([[own.keyId, own.publicKey]]);
+  if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
+  for (const e of custody) {
+    const listed = e.action === 'import' ? (e.details as { keys?: unknown } | undefined)?.keys : undefined;
+    if (Array.isArray(listed)) {
+      for (const k of listed as { keyId?: unknown; publicKey?: unknown }[]) if (typeof k?.keyId === 'string') keys.set(k.keyId, k.publicKey);
+    }
+  }
+  const used = new Set(custody.map((e) => e.keyId).filter((k): k is string => !!k));
+  if (record.attestation) used.add(record.attestation.keyId);
+  return [...keys].filter(([k]) => used.has(k)).map(([keyId, publicKey]) => ({ keyId, publicKey }));
 }
 
 async function countWaiting(): Promise<number> {

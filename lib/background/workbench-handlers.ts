@@ -17,7 +17,7 @@ import { isKnownZone } from '../cases/deadline';
 import {
   deleteEvidence, getEvidence, listEvidence, StorageFullError, updateEvidence, type StoredEvidence,
 } from '../db/evidence-db';
-import { appendCustody } from '../integrity/custody';
+import { updateWithCustody } from './custody';
 import { t, type Lang } from '../i18n/messages';
 import { wx } from '../i18n/workbench-messages';
 import { describeIssues, evidenceRecordSchema, gestureSchema, VIOLATION_TYPES } from '../record/schema';
@@ -61,7 +61,9 @@ export async function setGestures(recordId: string, gestures: GestureMark[], lan
   let error: WorkbenchFail | null = null;
   let changed = false;
   try {
-    const updated = await updateEvidence(recordId, (ev) => {
+    const updated = await updateWithCustody(recordId, (ev) => {
+      error = null;
+      changed = false;
       if (locked(ev.status)) {
         error = fail('locked', wx(lang, 'errLocked', { status: t(lang, `status_${ev.status}`) }));
         return null;
@@ -96,13 +98,13 @@ export async function setGestures(recordId: string, gestures: GestureMark[], lan
       changed = true;
       const now = new Date().toISOString();
       return {
-        ...ev,
-        record: parsed.data,
-        updatedAt: now,
-        missing: ev.missing.filter((p) => !changes.some((c) => c.path === p)),
-        custody: appendCustody(recordId, ev.custody, {
-          at: now, action: 'edit', actor: settings.monitor.name || null, details: { changes },
-        }),
+        next: {
+          ...ev,
+          record: parsed.data,
+          updatedAt: now,
+          missing: ev.missing.filter((p) => !changes.some((c) => c.path === p)),
+        },
+        entries: [{ at: now, action: 'edit', actor: settings.monitor.name || null, details: { changes } }],
       };
     });
     if (error) return error;

@@ -11,6 +11,7 @@
  * encodeRow/decodeRow and encodeBlob/decodeBlob below, so callers always see plain
  * StoredEvidence and Blobs, and get a VaultLockedError while the vault is locked.
  */
+import type { Receipt } from '../integrity/receipt';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { EvidenceRecord } from '../record/schema';
 import {
@@ -25,7 +26,8 @@ export interface SyncInfo {
   attempts: number;
   lastError: { status: number | null; message: string; at: string } | null;
   nextAttemptAt: string | null;
-  receipt: { id: string; receivedAt: string; sha256: string } | null;
+  /** what the server answered; `signed` is its countersigned receipt (lib/integrity/receipt.ts) */
+  receipt: { id: string; receivedAt: string; sha256: string; signed?: Receipt } | null;
   /** Set when the server refused the token: sync paused until the monitor fixes settings. */
   paused?: boolean;
 }
@@ -38,6 +40,9 @@ export interface CustodyEvent {
   details?: Record<string, unknown>;
   prevHash?: string | null;
   hash?: string;
+  /** the signing installation key's id and its ES256 signature (lib/integrity/custody.ts) */
+  keyId?: string;
+  sig?: string;
 }
 
 export interface ExtractionNote { code: string; message: string }
@@ -371,6 +376,38 @@ export async function updateEvidence(
       const next = fn(cur);
       if (!next) return cur;
       const row = await encodeRow(next, st);
+      const tx = db.transaction('evidence', 'readwrite', { durability });
+      const now = await tx.store.get(id);
+      const same = !!now && sameRow(now, raw);
+      if (same) await tx.store.put(row);
+      await tx.done;
+      if (same) return next;
+      if (!now) return undefined;
+    }
+    throw new Error(`record ${id} kept changing while being updated; try again`);
+  });
+}
+
+/**
+ * Like updateEvidence, for changes that need an asynchronous step (signing a custody entry):
+ * read, compute outside any transaction, and write back only if the row is still the version
+ * that was read (else compute again). `fn` returning null leaves the record unchanged.
+ */
+export async function updateEvidenceAsync(
+  id: string,
+  fn: (ev: StoredEvidence) => Promise<StoredEvidence | null>,
+  opts: { durability?: 'strict' | 'relaxed' } = {},
+): Promise<StoredEvidence | undefined> {
+  const [db, st] = await Promise.all([openEvidenceDb(), vaultState()]);
+  const durability = opts.durability ?? 'strict';
+  return guarded(async () => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const raw = await db.get('evidence', id);
+      if (!raw) return undefined;
+      const cur = st.meta ? await decodeRow(raw, st) : (raw as StoredEvidence);
+      const next = await fn(cur);
+      if (!next) return cur;
+      const row = st.meta ? await encodeRow(next, st) : next;
       const tx = db.transaction('evidence', 'readwrite', { durability });
       const now = await tx.store.get(id);
       const same = !!now && sameRow(now, raw);

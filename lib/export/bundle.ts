@@ -22,7 +22,9 @@
  *
  * If writeBundle throws, `onChunk` never received `final = true`: discard what it got.
  */
-import { appendCustody, type CustodyLink } from '../integrity/custody';
+import { appendCustody, signedCustodyEntry, type CustodyLink } from '../integrity/custody';
+import { signText, type PublicJwk, type Signer } from '../integrity/keys';
+import { checkRecord, type RecordProof } from '../integrity/record-check';
 import { Zip } from 'fflate';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { csvChunks } from './csv';
@@ -64,6 +66,8 @@ export interface WriteBundleOptions {
   /** deflate level for text files, 1..9 (default 6) */
   deflateLevel?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   csvDelimiter?: ',' | ';';
+  /** the exporting installation's key: signs each record's export entry and the bundle (signature.json) */
+  signer?: Signer;
 }
 
 export interface BundleFileInfo { path: string; sha256: string; size: number }
@@ -77,6 +81,38 @@ export interface WriteBundleResult {
   files: BundleFileInfo[];
   recordCount: number;
   manifest: Manifest;
+}
+
+export const SIGNATURE_FILE = 'signature.json';
+export const BUNDLE_SIGNATURE_FORMAT = 'asn-evidence-bundle-signature' as const;
+
+/** signature.json: the exporting installation's ES256 signature over the bytes of SHA256SUMS. */
+export interface BundleSignature {
+  format: typeof BUNDLE_SIGNATURE_FORMAT;
+  version: 1;
+  alg: 'ES256';
+  keyId: string;
+  publicKey: PublicJwk;
+  signedFile: 'SHA256SUMS';
+  /** SHA-256 of SHA256SUMS (a convenience: the signature is over its bytes) */
+  signedSha256: string;
+  createdAt: string;
+  /** base64url r || s */
+  signature: string;
+}
+
+/** Public keys a record's capture and custody log refer to: the capture key and those an import listed. */
+function collectKeys(keys: Map<string, PublicJwk>, record: EvidenceRecord, log: readonly CustodyEntry[]): void {
+  if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
+  for (const e of log) {
+    const listed = e.action === 'import' && e.details && typeof e.details === 'object' ? (e.details as { keys?: unknown }).keys : undefined;
+    if (!Array.isArray(listed)) continue;
+    for (const k of listed as { keyId?: unknown; publicKey?: Partial<PublicJwk> }[]) {
+      if (typeof k?.keyId === 'string' && typeof k.publicKey?.x === 'string' && typeof k.publicKey?.y === 'string') {
+        keys.set(k.keyId, { kty: 'EC', crv: 'P-256', x: k.publicKey.x, y: k.publicKey.y });
+      }
+    }
+  }
 }
 
 /** fflate writes neither ZIP64 nor more than 65,535 entries: stay inside plain ZIP limits. */
@@ -211,6 +247,8 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   const custody: CustodyEntry[] = [];
   const perRecordFiles = new Map<string, ReportFileInfo[]>();
   const ids = new Set<string>();
+  const keys = new Map<string, PublicJwk>();
+  if (opts.signer) keys.set(opts.signer.keyId, opts.signer.publicKey);
 
   // Pass 1: screenshots and record.json, one item at a time.
   for await (const item of first) {
@@ -261,13 +299,16 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     }
     const exportEntry: CustodyEntry = {
       recordId: record.id, at: createdAt, action: 'export', actor: createdBy.name,
-      details: `${BUNDLE_FORMAT} v${BUNDLE_FORMAT_VERSION}`,
+      details: opts.signer ? { bundle: `${BUNDLE_FORMAT} v${BUNDLE_FORMAT_VERSION}` } : `${BUNDLE_FORMAT} v${BUNDLE_FORMAT_VERSION}`,
     };
-    // A hash-chained log stays chained: the export entry links to the last one.
+    // A hash-chained log stays chained (and signed, by the exporting installation).
     const chained = own.length > 0 && own[own.length - 1]!.hash
-      ? appendCustody(record.id, own as CustodyLink[], exportEntry as CustodyLink).at(-1) as CustodyEntry
+      ? opts.signer
+        ? await signedCustodyEntry(record.id, own as CustodyLink[], exportEntry as CustodyLink, opts.signer) as CustodyEntry
+        : appendCustody(record.id, own as CustodyLink[], exportEntry as CustodyLink).at(-1) as CustodyEntry
       : exportEntry;
     custody.push(...own, chained);
+    collectKeys(keys, record, [...own, chained]);
     records.push(record);
     sizes.push(shot.byteLength);
     if (oneShot) kept.push(item.screenshot);
@@ -282,6 +323,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     extensionVersion: opts.extensionVersion,
     records,
     custody,
+    ...(keys.size ? { keys: [...keys].map(([keyId, publicKey]) => ({ keyId, publicKey })) } : {}),
   });
   await w.writeText('manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], true);
   await w.writeText('evidence.csv', csvChunks(records, { delimiter: opts.csvDelimiter }), true);
@@ -304,7 +346,17 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     }
     if (i !== records.length) throw new Error(`The items changed between the two passes: ${records.length} then ${i} items; export again`);
   }
+  // What each record's signatures prove, for the report (the same rule the verifier applies).
+  const proofs = new Map<string, RecordProof>();
+  const logs = new Map<string, CustodyEntry[]>();
+  for (const c of custody) {
+    const l = logs.get(c.recordId);
+    if (l) l.push(c);
+    else logs.set(c.recordId, [c]);
+  }
+  for (const r of records) proofs.set(r.id, await checkRecord(r, (logs.get(r.id) ?? []) as CustodyLink[], { keys }));
   await w.writeText('report.html', renderReport({
+    proofs,
     meta: { createdAt, createdBy, extensionVersion: opts.extensionVersion },
     records,
     files: perRecordFiles,
@@ -314,6 +366,14 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
 
   const sums = w.files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
   await w.writeText('SHA256SUMS', [sums], true);
+  if (opts.signer) {
+    // The bundle's own signature: over the exact bytes of SHA256SUMS, which lists every other file.
+    const sig: BundleSignature = {
+      format: BUNDLE_SIGNATURE_FORMAT, version: 1, alg: 'ES256', keyId: opts.signer.keyId, publicKey: opts.signer.publicKey,
+      signedFile: 'SHA256SUMS', signedSha256: w.files.at(-1)!.sha256, createdAt, signature: await signText(opts.signer, sums),
+    };
+    await w.writeText(SIGNATURE_FILE, [JSON.stringify(sig, null, 2) + '\n'], true);
+  }
   await w.end();
 
   return {

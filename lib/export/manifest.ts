@@ -29,6 +29,9 @@ export const custodyEntrySchema = z.object({
   /** hash chain (lib/integrity/custody.ts): the previous entry's hash, and this entry's own */
   prevHash: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** 0.2.0+: the signing installation key's id and its ES256 signature over the hash input */
+  keyId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/).optional(),
 });
 export type CustodyEntry = z.infer<typeof custodyEntrySchema>;
 
@@ -48,6 +51,11 @@ export const manifestSchema = z
     extensionVersion: z.string().min(1).max(100),
     records: z.array(evidenceRecordSchema).max(65_000),
     custody: z.array(custodyEntrySchema).max(5_000_000),
+    /** 0.2.0+: every public key that signed a capture, a custody entry or the bundle */
+    keys: z.array(z.object({
+      keyId: z.string().regex(/^[0-9a-f]{64}$/),
+      publicKey: z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().max(100), y: z.string().max(100) }),
+    })).max(10_000).optional(),
   })
   .superRefine((m, ctx) => {
     const ids = new Set<string>();

@@ -10,6 +10,7 @@
  * - Generated as an async iterable of chunks, so 1,000 records with screenshots never become
  *   one giant string: strings for markup, Uint8Array (ASCII base64) for the embedded images.
  */
+import type { RecordProof } from '../integrity/record-check';
 import { reportingDeadline } from '../cases/deadline';
 import type { EvidenceRecord } from '../record/schema';
 import {
@@ -32,6 +33,8 @@ export interface ReportInput {
   files?: ReadonlyMap<string, readonly ReportFileInfo[]>;
   /** screenshots in the same order as `records`; omit to leave images out of the report */
   screenshots?: AsyncIterable<{ id: string; data: Uint8Array | Blob }> | null;
+  /** per record id: what its signatures prove (lib/integrity/record-check.ts), shown under "Yang terbukti" */
+  proofs?: ReadonlyMap<string, RecordProof>;
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -243,7 +246,31 @@ function caption(r: EvidenceRecord): string {
   return `<figcaption>Tangkapan layar PNG ${s.width} x ${s.height} piksel (rasio piksel ${e(s.devicePixelRatio)}), berkas <span class="mono">evidence/${e(r.id)}/screenshot.png</span>, SHA-256 <span class="hash">${e(s.sha256)}</span>${s.truncated ? '. <strong>Unggahan panjang: tangkapan dipotong pada batas tinggi.</strong>' : ''}</figcaption>`;
 }
 
-function recordBody(r: EvidenceRecord, files: readonly ReportFileInfo[] | undefined): string {
+const FIELD_LABELS: Record<string, string> = {
+  'subject.name': 'Nama ASN', 'subject.nip': 'NIP', 'subject.agency': 'Instansi', 'subject.position': 'Jabatan', 'subject.rank': 'Pangkat/golongan',
+  'subject.employmentType': 'Status kepegawaian', 'subject.accountUrl': 'Alamat akun', 'subject.handle': 'Nama pengguna',
+  'violation.types': 'Jenis pelanggaran', 'violation.gestures': 'Gestur tangan', 'violation.candidate': 'Calon', 'violation.election': 'Pemilihan', 'violation.notes': 'Catatan pengawas',
+};
+
+/** Per record: the signature, the installation and monitor, the server receipt, and what the monitor changed after capture. */
+function proofRows(p: RecordProof | undefined): [string, string][] {
+  if (!p) return [];
+  const k = (x: string | null) => (x ? `<span class="mono">${e(x.slice(0, 16))}</span>` : NONE);
+  const rows: [string, string][] = [
+    ['Tanda tangan penangkapan', p.ok ? 'sah: isi bukti sama dengan yang ditandatangani saat penangkapan, ditambah perubahan tercatat di bawah' : `<strong>TIDAK sah</strong>: ${e(p.problems.map((x) => x.messageId).join('; '))}`],
+    ['Perangkat (instalasi) penanda tangan', `${k(p.captureKeyId)}${p.legacy ? ' (versi 0.1.0: log serah-terima lama tidak ditandatangani)' : ''}`],
+  ];
+  const rc = p.receipts.filter((x) => x.ok && x.body).at(-1);
+  rows.push(['Diterima server tim', rc?.body
+    ? `${e(formatLongId(rc.body.receivedAt, 'Asia/Jakarta'))} (jam server), dari pengawas ${e(rc.body.monitor)}; tanda terima ditandatangani kunci server ${k(rc.serverKeyId)}`
+    : 'belum ada tanda terima server (waktu dan pengirim hanya berdasar isi paket ini)']);
+  rows.push(['Diubah pengawas setelah penangkapan', p.changes.length
+    ? `<ul>${p.changes.map((c) => `<li>${e(FIELD_LABELS[c.path] ?? c.path)}: semula <span class="mono">${e(JSON.stringify(c.captured))}</span>, menjadi <span class="mono">${e(JSON.stringify(c.current))}</span>${c.actor ? ` (oleh ${e(c.actor)})` : ''}</li>`).join('')}</ul>`
+    : 'tidak ada: semua isian seperti saat penangkapan']);
+  return rows;
+}
+
+function recordBody(r: EvidenceRecord, files: readonly ReportFileInfo[] | undefined, proof?: RecordProof): string {
   const s = r.subject, v = r.violation, m = r.monitor;
   const z = zonedTime(r.capturedAt, r.timezone);
   const types = v.types.length
@@ -307,6 +334,8 @@ ${kv([
 ${content.length ? `<h3>Konten</h3>\n${kv(content)}` : ''}
 <h3>Pengawas</h3>
 ${kv([['Nama', val(m.name)], ['NIP', val(m.nip)], ['Unit', val(m.unit)]])}
+<h3>Yang terbukti</h3>
+${kv(proofRows(proof))}
 <h3>Integritas</h3>
 ${kv([
     ['ID bukti', `<span class="mono">${e(r.id)}</span>`],
@@ -357,7 +386,7 @@ export async function* renderReport(input: ReportInput): AsyncGenerator<ReportCh
       } else {
         yield `<p class="note">Tangkapan layar tidak disertakan di laporan ini; lihat berkas <span class="mono">evidence/${e(r.id)}/screenshot.png</span>.</p>${caption(r)}\n`;
       }
-      yield recordBody(r, input.files?.get(r.id));
+      yield recordBody(r, input.files?.get(r.id), input.proofs?.get(r.id));
     }
   } finally {
     await it?.return?.();

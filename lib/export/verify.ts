@@ -7,8 +7,10 @@
  * file-backed RandomAccessReader). Memory stays near one slice of one file, plus the manifest,
  * SHA256SUMS and the small record.json files.
  */
-import { verifyAttestation } from '../integrity/attestation';
-import { verifyCustody, type CustodyLink } from '../integrity/custody';
+import type { CustodyLink } from '../integrity/custody';
+import { isPublicJwk, keyIdOf, verifyText } from '../integrity/keys';
+import { checkRecord, keyMap, type RecordProof } from '../integrity/record-check';
+import { BUNDLE_SIGNATURE_FORMAT, SIGNATURE_FILE, type BundleSignature } from './bundle';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { checkManifest, type Manifest } from './manifest';
 import { createSha256 } from './sha256';
@@ -42,9 +44,22 @@ export interface VerifyCheck {
 
 export interface VerifiedFile { path: string; size: number; sha256: string }
 
+/** What the bundle's signatures prove, and on what they rest. */
+export interface BundleTrust {
+  /** the installation key that signed the bundle (signature.json), null when unsigned */
+  signerKeyId: string | null;
+  /** a 0.1.0 bundle: records signed at capture, custody log and bundle not signed */
+  legacy: boolean;
+  /** server keys the caller trusts (--server-key); receipts signed by them are independent proof */
+  trustedServerKeys: string[];
+}
+
 export interface VerifyResult {
   ok: boolean;
   manifest?: Manifest;
+  /** per record: signature, installation, changes after capture, server receipts */
+  proofs: RecordProof[];
+  trust: BundleTrust;
   problems: VerifyProblem[];
   checks: VerifyCheck[];
   files: VerifiedFile[];
@@ -61,6 +76,11 @@ export interface VerifyLimits {
   maxTextBytes?: number;
   /** each record.json; default 4 MiB */
   maxRecordBytes?: number;
+}
+
+export interface VerifyOptions extends VerifyLimits {
+  /** ids (RFC 7638 thumbprints, hex) of server keys the reader trusts */
+  trustedServerKeys?: readonly string[];
 }
 
 const GiB = 1024 ** 3, MiB = 1024 ** 2;
@@ -108,8 +128,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader, limits: VerifyLimits = {}): Promise<VerifyResult> {
+export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader, limits: VerifyOptions = {}): Promise<VerifyResult> {
   const L = { ...DEFAULTS, ...limits };
+  const trust: BundleTrust = { signerKeyId: null, legacy: false, trustedServerKeys: [...(limits.trustedServerKeys ?? [])] };
+  const proofs: RecordProof[] = [];
   const reader = toReader(input);
   const problems: VerifyProblem[] = [];
   const files: VerifiedFile[] = [];
@@ -122,7 +144,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   } catch (err) {
     if (err instanceof ZipFormatError) add(ZIP, `zip_${err.code}`, err.message, err.messageId);
     else add(ZIP, 'zip_read_error', `cannot read the file: ${(err as Error).message}`, `berkas tidak dapat dibaca: ${(err as Error).message}`);
-    return finish(problems, files, undefined, { zip: false });
+    return finish(problems, files, undefined, { zip: false }, proofs, trust);
   }
 
   // 2. names: zip slip, absolute, backslash, too long, duplicates
@@ -140,7 +162,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   const declared = dir.entries.reduce((s, e) => s + e.uncompressedSize, 0);
   if (declared > L.maxTotalBytes) {
     add(ZIP, 'too_large', `the files would take ${declared} bytes when extracted, more than the limit of ${L.maxTotalBytes} (possible ZIP bomb)`, `berkas-berkas akan berukuran ${declared} bita setelah diekstrak, melebihi batas ${L.maxTotalBytes} (kemungkinan bom ZIP)`);
-    return finish(problems, files, undefined, { zip: false });
+    return finish(problems, files, undefined, { zip: false }, proofs, trust);
   }
   // overlapping entries (another zip-bomb technique) - by local header offsets
   const sorted = [...usable].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
@@ -197,12 +219,13 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     });
   }
   let sumsBytes: Uint8Array | null = null;
+  let sigBytes: Uint8Array | null = null;
   const recordsById = new Map<string, EvidenceRecord>((manifest?.records ?? []).map((r) => [r.id, r]));
 
   // 4. read every file once: hash, CRC, record.json checks
   for (const e of usable) {
     const sha = createSha256();
-    const keep = e.name.endsWith('/record.json') || e.name === 'SHA256SUMS';
+    const keep = e.name.endsWith('/record.json') || e.name === 'SHA256SUMS' || e.name === SIGNATURE_FILE;
     const parts: Uint8Array[] = [];
     let size = 0;
     try {
@@ -233,6 +256,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       if (m[2] === 'record.json') checkRecordJson(e.name, concat(parts, size), rec, add);
     }
     if (e.name === 'SHA256SUMS') sumsBytes = concat(parts, size);
+    if (e.name === SIGNATURE_FILE) sigBytes = concat(parts, size);
   }
 
   // 5. SHA256SUMS
@@ -253,7 +277,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       const path = mm[2]!, want = mm[1]!.toLowerCase();
       if (listed.has(path)) { add('SHA256SUMS', 'sums_duplicate', `SHA256SUMS lists ${displayName(path)} twice`, `SHA256SUMS mencantumkan ${displayName(path)} dua kali`); return; }
       listed.add(path);
-      if (path === 'SHA256SUMS') return;
+      if (path === 'SHA256SUMS' || path === SIGNATURE_FILE) return;
       const got = computed.get(path);
       if (got === undefined) {
         if (!unreadable.has(path)) add(displayName(path), 'listed_missing', `${displayName(path)} is listed in SHA256SUMS but missing from the bundle`, `${displayName(path)} tercantum di SHA256SUMS tetapi tidak ada di paket`);
@@ -262,7 +286,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       }
     });
     for (const e of usable) {
-      if (e.name !== 'SHA256SUMS' && !listed.has(e.name)) {
+      if (e.name !== 'SHA256SUMS' && e.name !== SIGNATURE_FILE && !listed.has(e.name)) {
         add(e.name, 'not_listed', `${e.name} is in the bundle but not listed in SHA256SUMS (added later?)`, `${e.name} ada di paket tetapi tidak tercantum di SHA256SUMS (ditambahkan kemudian?)`);
       }
     }
@@ -282,35 +306,76 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     }
   }
   for (const e of usable) {
-    if ((FIXED as readonly string[]).includes(e.name)) continue;
+    if ((FIXED as readonly string[]).includes(e.name) || e.name === SIGNATURE_FILE) continue;
     const m = PER_RECORD.exec(e.name);
     if (!m) { add(e.name, 'unexpected_file', `${e.name} does not belong in an evidence bundle`, `${e.name} bukan bagian dari paket bukti`); continue; }
     if (manifest && !recordsById.has(m[1]!)) add(e.name, 'unexpected_file', `${e.name} belongs to a record that is not in manifest.json`, `${e.name} milik bukti yang tidak tercantum di manifest.json`);
   }
 
-  // 7. integrity: capture signatures and hash-chained custody logs
+  // 7. integrity: the bundle's signature, then the strict rule per record (lib/integrity/record-check.ts)
   if (manifest) {
+    const sig = sigBytes ? await checkBundleSignature(sigBytes, sumsBytes, add) : null;
+    trust.signerKeyId = sig?.keyId ?? null;
+    const { keys, bad } = keyMap(manifest.keys ?? []);
+    for (const k of bad) add('manifest.json', 'key_invalid', `manifest.json: key ${k} is not the thumbprint of its public key`, `manifest.json: kunci ${k} bukan sidik jari kunci publiknya`);
+    if (sig) keys.set(sig.keyId, sig.publicKey);
+    const logs = new Map<string, CustodyLink[]>();
+    for (const c of manifest.custody) {
+      const list = logs.get(c.recordId);
+      if (list) list.push(c as CustodyLink);
+      else logs.set(c.recordId, [c as CustodyLink]);
+    }
+    const trusted = new Set(trust.trustedServerKeys);
+    let anySigned = false;
     for (const r of manifest.records) {
-      if (!r.attestation) continue;
-      const check = await verifyAttestation(r);
-      if (!check.ok) {
-        const f = `evidence/${r.id}/record.json`;
-        add(f, 'signature_invalid', `${f}: capture signature invalid (${check.reason})`, `${f}: tanda tangan penangkapan tidak sah (${check.reason})`);
+      const log = logs.get(r.id) ?? [];
+      const proof = await checkRecord(r, log, { keys, trustedServerKeys: trusted });
+      proofs.push(proof);
+      const f = `evidence/${r.id}/record.json`;
+      for (const p of proof.problems) add(f, p.code, p.message, p.messageId);
+      if (!proof.legacy || log.some((e) => e.keyId)) anySigned = true;
+      // The bundle's signer is the installation that exported the record: its log ends with the
+      // export entry that installation signed, at the bundle's time, by the bundle's author.
+      const last = log.at(-1);
+      if (sig && proof.ok) {
+        if (!last || last.action !== 'export' || last.keyId !== sig.keyId) {
+          add(f, 'custody_foreign_key', `${f}: the record's custody log does not end with an export signed by the bundle's key ${sig.keyId.slice(0, 16)}`, `${f}: log serah-terima bukti tidak diakhiri ekspor yang ditandatangani kunci paket ${sig.keyId.slice(0, 16)}`);
+        } else if (last.at !== manifest.createdAt || last.actor !== manifest.createdBy.name) {
+          add('manifest.json', 'manifest_forged', `manifest.json: createdAt/createdBy (${manifest.createdAt}, ${JSON.stringify(manifest.createdBy.name)}) differ from the signed export entry of record ${r.id} (${last.at}, ${JSON.stringify(last.actor)})`,
+            `manifest.json: createdAt/createdBy (${manifest.createdAt}, ${JSON.stringify(manifest.createdBy.name)}) berbeda dari entri ekspor bertanda tangan bukti ${r.id} (${last.at}, ${JSON.stringify(last.actor)})`);
+        }
       }
     }
-    const logs = new Map<string, CustodyLink[]>();
-    for (const c of manifest.custody) logs.set(c.recordId, [...(logs.get(c.recordId) ?? []), c as CustodyLink]);
-    for (const [recordId, log] of logs) {
-      if (!log.some((e) => e.hash)) continue; // written before custody logs were chained
-      const chain = verifyCustody(recordId, log);
-      if (!chain.ok) {
-        add('manifest.json', 'custody_broken', `manifest.json: custody log of record ${recordId} is broken at entry ${chain.index + 1}: ${chain.reason}`,
-          `manifest.json: log serah-terima bukti ${recordId} rusak pada entri ${chain.index + 1}: ${chain.reason}`);
-      }
+    if (!sig) {
+      if (anySigned) {
+        if (!problems.some((p) => p.file === SIGNATURE_FILE)) {
+          add(SIGNATURE_FILE, 'bundle_unsigned', `${SIGNATURE_FILE} is missing: the bundle is not signed by the installation that exported it`, `${SIGNATURE_FILE} tidak ada: paket tidak ditandatangani oleh instalasi yang mengekspornya`);
+        }
+      } else trust.legacy = true;
     }
   }
 
-  return finish(problems, files, manifest, { zip: true });
+  return finish(problems, files, manifest, { zip: true }, proofs, trust);
+}
+
+/** signature.json: format, key id = thumbprint, signature over the exact bytes of SHA256SUMS. */
+function checkBundleSignature(bytes: Uint8Array, sums: Uint8Array | null, add: (f: string, c: string, m: string, mi: string) => void): Promise<BundleSignature | null> | BundleSignature | null {
+  const bad = (m: string, mi: string) => { add(SIGNATURE_FILE, 'bundle_signature_invalid', `${SIGNATURE_FILE}: ${m}`, `${SIGNATURE_FILE}: ${mi}`); return null; };
+  let s: BundleSignature;
+  try {
+    s = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as BundleSignature;
+  } catch {
+    return bad('not valid JSON', 'bukan JSON yang sah');
+  }
+  if (!s || s.format !== BUNDLE_SIGNATURE_FORMAT || s.version !== 1 || s.alg !== 'ES256' || s.signedFile !== 'SHA256SUMS' || !isPublicJwk(s.publicKey) || typeof s.signature !== 'string') {
+    return bad('not an ES256 bundle signature over SHA256SUMS', 'bukan tanda tangan paket ES256 atas SHA256SUMS');
+  }
+  if (keyIdOf(s.publicKey) !== s.keyId) return bad('the key id does not match the public key', 'id kunci tidak cocok dengan kunci publik');
+  if (!sums) return bad('SHA256SUMS, which it signs, is missing', 'SHA256SUMS yang ditandatanganinya tidak ada');
+  return verifyText(s.publicKey, s.signature, new TextDecoder().decode(sums)).then((ok) => {
+    if (!ok) return bad('the signature does not match SHA256SUMS (the file list or a hash in it was changed)', 'tanda tangan tidak cocok dengan SHA256SUMS (daftar berkas atau hash di dalamnya diubah)');
+    return { ...s, publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x: s.publicKey.x, y: s.publicKey.y } };
+  });
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
@@ -346,6 +411,9 @@ const CHECK_OF: Record<string, CheckId> = {
   sums_missing: 'checksums', sums_syntax: 'checksums', sums_duplicate: 'checksums', listed_missing: 'checksums',
   hash_mismatch: 'checksums', not_listed: 'checksums', screenshot_mismatch: 'screenshots', source_mismatch: 'screenshots', record_mismatch: 'record_files',
   missing_file: 'layout', unexpected_file: 'layout', signature_invalid: 'integrity', custody_broken: 'integrity',
+  unsigned: 'integrity', custody_missing: 'integrity', custody_foreign_key: 'integrity', edit_log_mismatch: 'integrity',
+  content_differs: 'integrity', receipt_invalid: 'integrity', receipt_mismatch: 'integrity', key_invalid: 'integrity',
+  bundle_unsigned: 'integrity', bundle_signature_invalid: 'integrity', manifest_forged: 'integrity',
 };
 function checkOf(code: string): CheckId {
   if (code.startsWith('zip_') || code.startsWith('entry_')) return 'zip';
@@ -361,10 +429,10 @@ const CHECK_LABELS: Record<CheckId, [string, string]> = {
   screenshots: ['Screenshots match the hashes recorded at capture', 'Tangkapan layar cocok dengan hash saat penangkapan'],
   record_files: ['record.json files match manifest.json', 'Berkas record.json cocok dengan manifest.json'],
   layout: ['Bundle complete, no extra files', 'Paket lengkap, tanpa berkas tambahan'],
-  integrity: ['Capture signatures and custody-log chains', 'Tanda tangan penangkapan dan rantai log serah-terima'],
+  integrity: ['Signatures: capture, edits replayed, custody log, bundle, server receipts', 'Tanda tangan: penangkapan, perubahan diputar ulang, log serah-terima, paket, tanda terima server'],
 };
 
-function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Manifest | undefined, state: { zip: boolean }): VerifyResult {
+function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Manifest | undefined, state: { zip: boolean }, proofs: RecordProof[], trust: BundleTrust): VerifyResult {
   const order: CheckId[] = ['zip', 'names', 'manifest', 'records', 'checksums', 'screenshots', 'record_files', 'layout', 'integrity'];
   const checks: VerifyCheck[] = order.map((id) => {
     const mine = problems.filter((p) => checkOf(p.code) === id);
@@ -379,5 +447,5 @@ function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Mani
       detailId: skipped ? 'tidak diperiksa (ada kegagalan sebelumnya)' : n ? `${n} masalah: ${[...new Set(mine.map((p) => p.file))].slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}` : id === 'checksums' ? `${files.length} berkas` : id === 'records' && manifest ? `${manifest.records.length} bukti` : 'OK',
     };
   });
-  return { ok: problems.length === 0 && !!manifest, manifest, problems, checks, files };
+  return { ok: problems.length === 0 && !!manifest, manifest, problems, checks, files, proofs, trust };
 }

@@ -1,17 +1,14 @@
 /**
- * Canonical JSON: object keys sorted (by UTF-16 code unit, recursively), no whitespace, numbers
- * and strings as JSON.stringify prints them; `undefined` members dropped. Used for the server's
- * idempotency check, custody-log hashes and capture signatures, so all three agree byte for byte.
+ * Canonical JSON: RFC 8785 (JSON Canonicalization Scheme) through the `canonicalize` package:
+ * object keys sorted by UTF-16 code units, no whitespace, strings and numbers as ECMAScript's
+ * JSON.stringify prints them, `undefined` members dropped. Lone surrogates are not I-JSON and are
+ * refused (the package throws); records are made well-formed before they are signed
+ * (lib/record/sanitize.ts). Used for capture signatures, custody-log hashes, receipts and the
+ * server's idempotency check, so all of them agree byte for byte (docs/integrity.md).
  */
+import canonicalize from 'canonicalize';
+
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const out = canonicalize(value);
+  return out === undefined ? 'null' : out;
 }

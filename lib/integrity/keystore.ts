@@ -3,7 +3,7 @@
  * database. The private key is non-extractable: it can sign here, and never be read out.
  */
 import { openDB } from 'idb';
-import { generateSigningKey, type SigningKey } from './attestation';
+import { generateSigningKey, signerOf, type Signer, type SigningKey } from './keys';
 
 const DB = 'asn-keys';
 let cached: Promise<SigningKey> | null = null;
@@ -28,6 +28,11 @@ export function installationKey(): Promise<SigningKey> {
     throw e;
   });
   return cached;
+}
+
+/** The installation key as a Signer (capture signatures, custody entries, bundles). */
+export async function installationSigner(): Promise<Signer> {
+  return signerOf(await installationKey());
 }
 
 /** The public part, for the options page and for registering the installation with a team. */

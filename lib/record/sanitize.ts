@@ -5,8 +5,16 @@
  */
 import { evidenceRecordSchema, type EvidenceRecord } from './schema';
 
+/** Lone surrogates (a half emoji cut by the page) are not I-JSON: canonical JSON refuses them, so they become U+FFFD. */
+function wellFormed<T>(v: T): T {
+  if (typeof v === 'string') return (v.isWellFormed() ? v : v.toWellFormed()) as T;
+  if (Array.isArray(v)) return v.map(wellFormed) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [wellFormed(k), wellFormed(x)])) as T;
+  return v;
+}
+
 export function sanitizeRecord(rec: EvidenceRecord): { record: EvidenceRecord; dropped: string[] } {
-  let cur: EvidenceRecord = structuredClone(rec);
+  let cur: EvidenceRecord = wellFormed(structuredClone(rec));
   const dropped: string[] = [];
   for (let round = 0; round < 5; round++) {
     const res = evidenceRecordSchema.safeParse(cur);

@@ -7,6 +7,7 @@
  * state. The bearer token is sent only in the Authorization header and is scrubbed from every
  * message this module produces, including server-provided text.
  */
+import { capturedSha256, isReceipt as isSignedReceipt, verifyReceipt, type Receipt as SignedReceipt } from '../integrity/receipt';
 import type { EvidenceRecord } from '../record/schema';
 
 /** Under the 30 s an MV3 service worker may spend on one event. */
@@ -20,6 +21,8 @@ export interface Receipt {
   id: string;
   receivedAt: string;
   sha256: string;
+  /** the server's countersigned receipt (lib/integrity/receipt.ts), checked before it is kept */
+  signed?: SignedReceipt;
 }
 
 export type UploadOutcome =
@@ -39,6 +42,12 @@ export interface UploadParams {
   token: string;
   record: EvidenceRecord;
   screenshot: Blob;
+  /** the full-tab screenshot (record.screenshot.full) and the source HTML (record.source) */
+  full?: Blob | null;
+  source?: Blob | null;
+  /** the record's signed custody log, and the public keys that signed it ({keyId, publicKey}) */
+  custody?: readonly unknown[];
+  keys?: readonly { keyId: string; publicKey: unknown }[];
   /** Caller's cancellation (e.g. sync turned off); gives a 'retry' outcome. */
   signal?: AbortSignal;
   fetchImpl?: FetchLike;
@@ -167,7 +176,11 @@ export function classifyResponse(
     if (parsed.sha256 !== record.screenshot.sha256) {
       return { kind: 'retry', status, message: scrub(`HTTP ${status}: receipt sha256 does not match the screenshot`, token) };
     }
-    return { kind: 'stored', status, receipt: { id: parsed.id, receivedAt: parsed.receivedAt, sha256: parsed.sha256 } };
+    const signed = (parsed as { receipt?: unknown }).receipt;
+    return {
+      kind: 'stored', status,
+      receipt: { id: parsed.id, receivedAt: parsed.receivedAt, sha256: parsed.sha256, ...(isSignedReceipt(signed) ? { signed } : {}) },
+    };
   }
   if (status === 401 || status === 403) {
     return { kind: 'auth', status, message: msg(status === 401 ? 'token not accepted' : 'token not allowed') };
@@ -211,6 +224,10 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
     form.append('record', new Blob([JSON.stringify(record)], { type: 'application/json' }), 'record.json');
     const png = screenshot.type === 'image/png' ? screenshot : new Blob([screenshot], { type: 'image/png' });
     form.append('screenshot', png, 'screenshot.png');
+    if (params.full) form.append('full', new Blob([params.full], { type: 'image/png' }), 'full.png');
+    if (params.source) form.append('source', new Blob([params.source], { type: 'text/html' }), 'source.html');
+    if (params.custody) form.append('custody', new Blob([JSON.stringify(params.custody)], { type: 'application/json' }), 'custody.json');
+    if (params.keys) form.append('keys', new Blob([JSON.stringify(params.keys)], { type: 'application/json' }), 'keys.json');
     const res = await fetchImpl(`${base}/v1/evidence`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': record.id, Accept: 'application/json' },
@@ -223,7 +240,16 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
     // Reading the body counts against the same deadline.
     const text = res.type === 'opaqueredirect' ? '' : await res.text();
     const status = res.type === 'opaqueredirect' ? 302 : res.status;
-    return classifyResponse(status, text, record, res.headers.get('retry-after'), token);
+    const outcome = classifyResponse(status, text, record, res.headers.get('retry-after'), token);
+    if (outcome.kind === 'stored' && outcome.receipt.signed) {
+      // A receipt is evidence: keep it only if the server's signature holds and it is about this record.
+      const rc = await verifyReceipt(outcome.receipt.signed);
+      if (!rc.ok || rc.body.recordId !== record.id || rc.body.screenshotSha256 !== record.screenshot.sha256
+        || (record.attestation && rc.body.capturedSha256 !== capturedSha256(record.attestation.payload))) {
+        return { kind: 'retry', status, message: `HTTP ${status}: the server's receipt does not verify (${rc.ok ? 'it is about other content' : rc.reason})` };
+      }
+    }
+    return outcome;
   } catch (e) {
     if (timedOut()) {
       return { kind: 'retry', status: null, message: `No answer within ${duration(params.timeoutMs ?? UPLOAD_TIMEOUT_MS)}` };

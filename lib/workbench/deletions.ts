@@ -68,7 +68,7 @@ export function verifyDeletions(log: readonly DeletionEntry[]): ChainCheck {
     const e = log[i]!;
     const d = e.details;
     if (!d || e.id !== d.id || e.sha256 !== d.sha256 || e.subjectName !== d.subjectName || e.reason !== d.reason) {
-      return { ok: false, index: i, reason: `entry ${i + 1} does not match its hashed details` };
+      return { ok: false, index: i, reason: `entry ${i + 1} does not match its hashed details`, reasonId: `entri ${i + 1} tidak cocok dengan rincian yang di-hash` };
     }
   }
   return chain;

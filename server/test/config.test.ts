@@ -25,15 +25,32 @@ describe('tokens', () => {
     ]);
     expect(store.authenticate(null, 'upload')).toMatchObject({ ok: false, status: 401 });
     expect(store.authenticate('nope-nope', 'upload')).toMatchObject({ ok: false, status: 401 });
-    expect(store.authenticate('aaaaaaaa-1', 'upload')).toEqual({ ok: true, monitor: 'a' });
-    expect(store.authenticate('bbbbbbbb-2', 'list')).toEqual({ ok: true, monitor: 'b' });
+    expect(store.authenticate('aaaaaaaa-1', 'upload')).toEqual({ ok: true, monitor: 'a', role: 'monitor' });
+    expect(store.authenticate('bbbbbbbb-2', 'list')).toEqual({ ok: true, monitor: 'b', role: 'monitor' });
     expect(store.authenticate('cccccccc-3', 'upload')).toMatchObject({ ok: false, status: 403 });
     expect(store.authenticate('dddddddd-4', 'upload')).toMatchObject({ ok: false, status: 403 });
-    expect(store.authenticate('dddddddd-4', 'list')).toEqual({ ok: true, monitor: 'd' });
+    expect(store.authenticate('dddddddd-4', 'list')).toEqual({ ok: true, monitor: 'd', role: 'monitor' });
+  });
+
+  it('roles: a monitor uploads and lists, a coordinator lists and manages keys, an auditor lists; scopes only narrow a role', () => {
+    const store = new TokenStore([
+      { monitor: 'm', token: 'mmmmmmmm-1' },
+      { monitor: 'k', token: 'kkkkkkkk-2', role: 'coordinator' },
+      { monitor: 'u', token: 'uuuuuuuu-3', role: 'auditor' },
+      { monitor: 'n', token: 'nnnnnnnn-4', role: 'auditor', scopes: ['list', 'upload', 'keys'] },
+    ]);
+    const allowed = (token: string) => (['upload', 'list', 'keys'] as const).filter((sc) => store.authenticate(token, sc).ok);
+    expect(allowed('mmmmmmmm-1')).toEqual(['upload', 'list']);
+    expect(allowed('kkkkkkkk-2')).toEqual(['list', 'keys']);
+    expect(allowed('uuuuuuuu-3')).toEqual(['list']);
+    expect(allowed('nnnnnnnn-4')).toEqual(['list']); // scopes cannot widen the role
+    expect(store.authenticate('kkkkkkkk-2', 'list')).toEqual({ ok: true, monitor: 'k', role: 'coordinator' });
+    expect(store.authenticate('kkkkkkkk-2', 'upload')).toMatchObject({ ok: false, status: 403 });
+    expect(() => new TokenStore([{ monitor: 'x', token: 'xxxxxxxx-1', role: 'admin' as never }])).toThrow(/unknown role/);
   });
 
   it('accepts a {monitor: token} map and rejects weak or malformed entries', () => {
-    expect(new TokenStore({ x: 'xxxxxxxx-1' }).authenticate('xxxxxxxx-1', 'upload')).toEqual({ ok: true, monitor: 'x' });
+    expect(new TokenStore({ x: 'xxxxxxxx-1' }).authenticate('xxxxxxxx-1', 'upload')).toEqual({ ok: true, monitor: 'x', role: 'monitor' });
     expect(() => new TokenStore([{ monitor: 'x', token: 'short' }])).toThrow(/8 characters/);
     expect(() => new TokenStore([{ monitor: 'x', token: 'has space in it' }])).toThrow(/printable/);
     expect(() => new TokenStore([{ monitor: '', token: 'xxxxxxxx-1' }])).toThrow(/monitor/);

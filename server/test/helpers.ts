@@ -1,6 +1,9 @@
-/** Shared by server tests and tests/unit/sync: a valid evidence record and PNG bytes. */
+/** Shared by server tests and tests/unit/sync: a valid evidence record, PNG bytes, signed uploads. */
 import { createHash, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { attest } from '../../lib/integrity/attestation';
+import { appendSignedCustody, type CustodyLink } from '../../lib/integrity/custody';
+import { generateSigningKey, type PublicJwk, type SigningKey } from '../../lib/integrity/keys';
 import type { EvidenceRecord } from '../../lib/record/schema';
 
 function crc32(buf: Buffer): number {
@@ -76,10 +79,13 @@ export function makeRecord(png: Uint8Array, over: Partial<EvidenceRecord> = {}):
     },
     monitor: { name: 'Pengawas A', nip: null, unit: 'Diskominfo' },
     fieldSources: { 'comment.authorName': 'dom', 'post.id': 'url' },
-    client: { extensionVersion: '0.1.0', browser: 'chrome' },
+    client: { extensionVersion: '0.2.0', browser: 'chrome' },
     ...over,
   };
 }
+
+export type UploadCustodyEntry = CustodyLink & { recordId: string };
+export interface UploadKey { keyId: string; publicKey: PublicJwk }
 
 export interface UploadOpts {
   token?: string | null;
@@ -87,6 +93,10 @@ export interface UploadOpts {
   recordText?: string;
   png?: Uint8Array<ArrayBuffer>;
   extraHeaders?: Record<string, string>;
+  /** part "custody": the record's signed custody log (omitted: no part) */
+  custody?: readonly UploadCustodyEntry[];
+  /** part "keys": [{keyId, publicKey}] (omitted: no part) */
+  keys?: readonly UploadKey[];
 }
 
 /** POSTs one record the way the extension does (fetch + FormData). */
@@ -94,6 +104,8 @@ export async function postEvidence(baseUrl: string, record: EvidenceRecord, png:
   const form = new FormData();
   form.append('record', new Blob([opts.recordText ?? JSON.stringify(record)], { type: 'application/json' }), 'record.json');
   form.append('screenshot', new Blob([opts.png ?? png], { type: 'image/png' }), 'screenshot.png');
+  if (opts.custody) form.append('custody', new Blob([JSON.stringify(opts.custody)], { type: 'application/json' }), 'custody.json');
+  if (opts.keys) form.append('keys', new Blob([JSON.stringify(opts.keys)], { type: 'application/json' }), 'keys.json');
   const headers: Record<string, string> = { ...opts.extraHeaders };
   if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? 'token-alpha-123'}`;
   if (opts.idempotencyKey !== null) headers['Idempotency-Key'] = opts.idempotencyKey ?? record.id;
@@ -105,4 +117,66 @@ export const TEST_TOKENS = [
   { monitor: 'beta', token: 'token-beta-4567' },
   { monitor: 'gone', token: 'token-gone-8901', enabled: false },
   { monitor: 'reader', token: 'token-reader-22', scopes: ['list' as const] },
+  { monitor: 'coord', token: 'token-coord-3333', role: 'coordinator' as const },
 ];
+
+/**
+ * One installation key per token, for the whole test file: the server binds a monitor's first key
+ * and refuses another one (403 device_not_approved) until a coordinator approves it, as it would
+ * for a monitor's second browser.
+ */
+const installationKeys = new Map<string, Promise<SigningKey>>();
+export function keyFor(token = 'token-alpha-123'): Promise<SigningKey> {
+  let k = installationKeys.get(token);
+  if (!k) {
+    k = generateSigningKey();
+    installationKeys.set(token, k);
+  }
+  return k;
+}
+
+/** A record as the extension uploads it: signed at capture, with its signed custody log and the key. */
+export interface SignedRecord {
+  record: EvidenceRecord;
+  custody: UploadCustodyEntry[];
+  keys: UploadKey[];
+  key: SigningKey;
+}
+
+/**
+ * What the extension does at capture: sign the record (attestation) and write the signed `capture`
+ * custody entry (then `more` entries, signed by the same installation).
+ */
+export async function signRecord(
+  record: EvidenceRecord,
+  opts: { token?: string; key?: SigningKey; more?: Omit<CustodyLink, 'prevHash' | 'hash' | 'keyId' | 'sig'>[] } = {},
+): Promise<SignedRecord> {
+  const key = opts.key ?? (await keyFor(opts.token));
+  const captured = new Date(record.capturedAt);
+  // attest() signs the record without any attestation it already had (a re-capture under the same id)
+  const attestation = await attest(record, key, Number.isNaN(captured.getTime()) ? new Date() : captured);
+  const signed: EvidenceRecord = { ...record, attestation };
+  const log = await appendSignedCustody<CustodyLink>(record.id, [], [
+    { at: record.capturedAt, action: 'capture', actor: record.monitor.name, details: { sha256: record.screenshot.sha256 } },
+    ...(opts.more ?? []),
+  ], key);
+  return {
+    record: signed,
+    custody: log.map((e) => ({ ...e, recordId: record.id })),
+    keys: [{ keyId: key.keyId, publicKey: key.publicKey }],
+    key,
+  };
+}
+
+/** POSTs a signed record with its `custody` and `keys` parts, as the extension does. */
+export function postSigned(baseUrl: string, s: SignedRecord, png: Uint8Array<ArrayBuffer>, opts: UploadOpts = {}): Promise<Response> {
+  return postEvidence(baseUrl, s.record, png, { custody: s.custody, keys: s.keys, ...opts });
+}
+
+/** Sign `record` with the installation key of the uploading token, then POST it. */
+export async function signedUpload(
+  baseUrl: string, record: EvidenceRecord, png: Uint8Array<ArrayBuffer>, opts: UploadOpts = {},
+): Promise<{ res: Response; signed: SignedRecord }> {
+  const signed = await signRecord(record, { token: opts.token ?? undefined });
+  return { res: await postSigned(baseUrl, signed, png, opts), signed };
+}

@@ -3,8 +3,10 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../../lib/integrity/keys';
+import { capturedSha256, verifyReceipt } from '../../lib/integrity/receipt';
 import { startServer, type RunningServer } from '../app';
-import { makePng, makeRecord, postEvidence, sha256Hex, TEST_TOKENS } from './helpers';
+import { keyFor, makePng, makeRecord, postEvidence, postSigned, sha256Hex, signedUpload, signRecord, TEST_TOKENS } from './helpers';
 
 const MAX = 256 * 1024;
 let srv: RunningServer;
@@ -84,20 +86,33 @@ describe('health and CORS', () => {
 describe('POST /v1/evidence', () => {
   it('201 first time, then 200 with the same body on a true retry', async () => {
     const png = makePng(4, 3, 1);
-    const rec = makeRecord(png);
-    const first = await postEvidence(srv.url, rec, png);
+    const signed = await signRecord(makeRecord(png));
+    const rec = signed.record;
+    const first = await postSigned(srv.url, signed, png);
     expect(first.status).toBe(201);
-    const receipt = (await first.json()) as { id: string; receivedAt: string; sha256: string };
-    expect(receipt).toEqual({ id: rec.id, receivedAt: expect.any(String), sha256: sha256Hex(png) });
+    const receipt = (await first.json()) as { id: string; receivedAt: string; sha256: string; receipt: unknown };
+    expect(receipt).toEqual({
+      id: rec.id, receivedAt: expect.any(String), sha256: sha256Hex(png), receipt: expect.objectContaining({ format: 'asn-evidence-receipt' }),
+    });
     expect(new Date(receipt.receivedAt).toISOString()).toBe(receipt.receivedAt);
+    // The countersigned receipt: signed by the key /v1/health publishes, about exactly what was received.
+    const rc = await verifyReceipt(receipt.receipt);
+    if (!rc.ok) throw new Error(rc.reason);
+    expect(rc.serverKeyId).toBe(srv.serverKey.kid);
+    expect(rc.body).toEqual({
+      type: 'asn-evidence-receipt', v: 1, recordId: rec.id, capturedSha256: capturedSha256(rec.attestation!.payload),
+      screenshotSha256: sha256Hex(png), fullSha256: null, sourceSha256: null, custodyHead: signed.custody.at(-1)!.hash,
+      custodyLength: signed.custody.length, installationKeyId: signed.key.keyId, uploaderKeyId: signed.key.keyId,
+      monitor: 'alpha', receivedAt: receipt.receivedAt, serverKeyId: srv.serverKey.kid,
+    });
 
-    const again = await postEvidence(srv.url, rec, png);
+    const again = await postSigned(srv.url, signed, png);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(receipt);
 
     // Same record re-serialised with other key order / whitespace is still the same record.
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(rec).reverse()), null, 2);
-    const third = await postEvidence(srv.url, rec, png, { recordText: reordered });
+    const third = await postSigned(srv.url, signed, png, { recordText: reordered });
     expect(third.status).toBe(200);
     expect(await third.json()).toEqual(receipt);
 
@@ -108,20 +123,25 @@ describe('POST /v1/evidence', () => {
 
     const row = await srv.storage.get(rec.id);
     expect(row?.monitor).toBe('alpha');
+    expect(row?.keyId).toBe(signed.key.keyId);
+    expect(JSON.parse(row!.custodyJson)).toEqual(signed.custody);
+    expect(JSON.parse(row!.receiptJson)).toEqual(receipt.receipt);
   });
 
   it('409 for the same id with a different screenshot or different record', async () => {
     const png = makePng(4, 3, 2);
-    const rec = makeRecord(png);
-    expect((await postEvidence(srv.url, rec, png)).status).toBe(201);
+    const { res: stored, signed } = await signedUpload(srv.url, makeRecord(png), png);
+    expect(stored.status).toBe(201);
+    const rec = signed.record;
 
+    // Other content under the same id, each validly signed (a capture of its own): 409, not stored.
     const png2 = makePng(4, 3, 3);
     const rec2 = { ...rec, screenshot: { ...rec.screenshot, sha256: sha256Hex(png2) } };
-    const r1 = await postEvidence(srv.url, rec2, png2);
+    const r1 = await postSigned(srv.url, await signRecord(rec2), png2);
     expect(r1.status).toBe(409);
     expect(((await r1.json()) as { error: string }).error).toMatch(/different content/);
 
-    const r2 = await postEvidence(srv.url, { ...rec, kind: 'post' }, png);
+    const r2 = await postSigned(srv.url, await signRecord({ ...rec, kind: 'post' }), png);
     expect(r2.status).toBe(409);
     // The rejected screenshot was not kept.
     expect(await readdir(join(srv.screenshotsDir, rec.id))).toEqual([`${sha256Hex(png)}.png`]);
@@ -178,7 +198,7 @@ describe('POST /v1/evidence', () => {
   it('422 when the screenshot bytes do not match record.screenshot.sha256', async () => {
     const png = makePng(4, 3, 4);
     const rec = makeRecord(png);
-    const res = await postEvidence(srv.url, rec, png, { png: makePng(4, 3, 5) });
+    const { res } = await signedUpload(srv.url, rec, png, { png: makePng(4, 3, 5) });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: string }).error).toMatch(/sha256 mismatch/);
     expect(await srv.storage.get(rec.id)).toBeNull();
@@ -187,7 +207,7 @@ describe('POST /v1/evidence', () => {
   it('422 when the screenshot is not a PNG', async () => {
     const notPng = new TextEncoder().encode('GIF89a not a png at all');
     const rec = makeRecord(notPng);
-    const res = await postEvidence(srv.url, rec, notPng);
+    const { res } = await signedUpload(srv.url, rec, notPng);
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: string }).error).toMatch(/not a PNG/);
   });
@@ -252,22 +272,24 @@ describe('POST /v1/evidence', () => {
 
   it('no row without its file: a failed screenshot write stores nothing (500), a retry then works', async () => {
     const png = makePng(4, 4, 77);
-    const rec = makeRecord(png);
+    const signed = await signRecord(makeRecord(png));
+    const rec = signed.record;
     // A plain file where the record's screenshot folder should be makes the write fail.
     await writeFile(join(srv.screenshotsDir, rec.id), 'blocker');
-    const failed = await postEvidence(srv.url, rec, png);
+    const failed = await postSigned(srv.url, signed, png);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: 'internal server error' });
     expect(await srv.storage.get(rec.id)).toBeNull();
     await rm(join(srv.screenshotsDir, rec.id));
-    expect((await postEvidence(srv.url, rec, png)).status).toBe(201);
+    expect((await postSigned(srv.url, signed, png)).status).toBe(201);
     expect(await readdir(join(srv.screenshotsDir, rec.id))).toEqual([`${sha256Hex(png)}.png`]);
   });
 
   it('concurrent identical POSTs store exactly once', async () => {
     const png = makePng(8, 8, 9);
-    const rec = makeRecord(png);
-    const results = await Promise.all(Array.from({ length: 12 }, () => postEvidence(srv.url, rec, png)));
+    const signed = await signRecord(makeRecord(png));
+    const rec = signed.record;
+    const results = await Promise.all(Array.from({ length: 12 }, () => postSigned(srv.url, signed, png)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(11);
@@ -282,11 +304,11 @@ describe('POST /v1/evidence', () => {
 
   it('concurrent POSTs of one id with different content: one stored, the rest 409', async () => {
     const id = crypto.randomUUID();
-    const variants = [1, 2, 3, 4].map((seed) => {
+    const variants = await Promise.all([1, 2, 3, 4].map(async (seed) => {
       const png = makePng(4, 4, 100 + seed);
-      return { png, rec: makeRecord(png, { id }) };
-    });
-    const results = await Promise.all(variants.map((v) => postEvidence(srv.url, v.rec, v.png)));
+      return { png, signed: await signRecord(makeRecord(png, { id })) };
+    }));
+    const results = await Promise.all(variants.map((v) => postSigned(srv.url, v.signed, v.png)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409]);
     const row = await srv.storage.get(id);
@@ -294,13 +316,90 @@ describe('POST /v1/evidence', () => {
   });
 });
 
+describe('POST /v1/evidence: signatures, custody logs and device keys', () => {
+  const codeOf = async (r: Response) => ((await r.json()) as { code?: string }).code;
+
+  it('422 for an unsigned record, content changed after signing, a missing, broken or foreign-signed custody log; nothing stored', async () => {
+    const png = makePng(4, 3, 80);
+    const signed = await signRecord(makeRecord(png));
+    const id = signed.record.id;
+    const { attestation: _a, ...bare } = signed.record;
+
+    const unsigned = await postEvidence(srv.url, bare, png, { custody: signed.custody, keys: signed.keys });
+    expect(unsigned.status).toBe(422);
+    expect(await codeOf(unsigned)).toBe('unsigned');
+
+    const changed = await postSigned(srv.url, { ...signed, record: { ...signed.record, kind: 'post' } }, png);
+    expect(changed.status).toBe(422);
+    expect(await codeOf(changed)).toBe('content_differs');
+
+    const noLog = await postEvidence(srv.url, signed.record, png, { keys: signed.keys });
+    expect(noLog.status).toBe(422);
+    expect(await codeOf(noLog)).toBe('custody_invalid');
+
+    const broken = structuredClone(signed.custody);
+    broken[0]!.actor = 'Orang Lain';
+    const brokenRes = await postSigned(srv.url, { ...signed, custody: broken }, png);
+    expect(brokenRes.status).toBe(422);
+    expect(await codeOf(brokenRes)).toBe('custody_invalid');
+
+    // the capture entry signed by another installation than the one that signed the capture
+    const other = await signRecord(bare, { key: await generateSigningKey() });
+    const foreign = await postSigned(srv.url, { ...signed, custody: other.custody, keys: [...signed.keys, ...other.keys] }, png);
+    expect(foreign.status).toBe(422);
+    expect(await codeOf(foreign)).toBe('custody_invalid');
+
+    expect(await srv.storage.get(id)).toBeNull();
+  });
+
+  it("binds a monitor's first installation key; another key is 403 device_not_approved until a coordinator approves it", async () => {
+    const png = makePng(4, 3, 81);
+    expect((await signedUpload(srv.url, makeRecord(png), png)).res.status).toBe(201); // alpha's installation: bound
+    const laptop = await generateSigningKey();
+    const png2 = makePng(4, 3, 82);
+    const s2 = await signRecord(makeRecord(png2), { key: laptop });
+    const refused = await postSigned(srv.url, s2, png2);
+    expect(refused.status).toBe(403);
+    expect(await codeOf(refused)).toBe('device_not_approved');
+    expect(await srv.storage.get(s2.record.id)).toBeNull();
+
+    // a coordinator sees it pending; a monitor may neither list nor approve keys
+    expect((await fetch(`${srv.url}/v1/keys`, { headers: auth() })).status).toBe(403);
+    const list = await fetch(`${srv.url}/v1/keys`, { headers: auth('token-coord-3333') });
+    expect(list.status).toBe(200);
+    const keys = ((await list.json()) as { keys: { keyId: string; monitor: string; status: string }[] }).keys;
+    expect(keys).toContainEqual(expect.objectContaining({ keyId: laptop.keyId, monitor: 'alpha', status: 'pending' }));
+    expect(keys).toContainEqual(expect.objectContaining({ keyId: (await keyFor()).keyId, monitor: 'alpha', status: 'approved' }));
+    expect((await fetch(`${srv.url}/v1/keys/${laptop.keyId}/approve`, { method: 'POST', headers: auth() })).status).toBe(403);
+    const approved = await fetch(`${srv.url}/v1/keys/${laptop.keyId}/approve`, { method: 'POST', headers: auth('token-coord-3333') });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ keyId: laptop.keyId, monitor: 'alpha', status: 'approved', decidedBy: 'coord' });
+    expect((await postSigned(srv.url, s2, png2)).status).toBe(201);
+
+    // a key bound to alpha does not upload for beta
+    const png3 = makePng(4, 3, 83);
+    const s3 = await signRecord(makeRecord(png3), { key: laptop });
+    const otherMonitor = await postSigned(srv.url, s3, png3, { token: 'token-beta-4567' });
+    expect(otherMonitor.status).toBe(403);
+    expect(await codeOf(otherMonitor)).toBe('key_other_monitor');
+
+    // revoked: refused again
+    expect((await fetch(`${srv.url}/v1/keys/${laptop.keyId}/revoke`, { method: 'POST', headers: auth('token-coord-3333') })).status).toBe(200);
+    const revoked = await postSigned(srv.url, s3, png3);
+    expect(revoked.status).toBe(403);
+    expect(await codeOf(revoked)).toBe('key_revoked');
+    expect(await srv.storage.get(s3.record.id)).toBeNull();
+  });
+});
+
 describe('GET /v1/evidence and the HTML list', () => {
   it('lists newest first with limit, monitor and summary fields; needs a token', async () => {
     const pngs = [makePng(2, 2, 50), makePng(2, 2, 51)];
-    const a = makeRecord(pngs[0]!, { platform: 'instagram', kind: 'post' });
-    const b = makeRecord(pngs[1]!);
-    expect((await postEvidence(srv.url, a, pngs[0]!)).status).toBe(201);
-    expect((await postEvidence(srv.url, b, pngs[1]!, { token: 'token-beta-4567' })).status).toBe(201);
+    const sa = await signRecord(makeRecord(pngs[0]!, { platform: 'instagram', kind: 'post' }));
+    const sb = await signRecord(makeRecord(pngs[1]!), { token: 'token-beta-4567' }); // beta's own installation
+    const a = sa.record, b = sb.record;
+    expect((await postSigned(srv.url, sa, pngs[0]!)).status).toBe(201);
+    expect((await postSigned(srv.url, sb, pngs[1]!, { token: 'token-beta-4567' })).status).toBe(201);
 
     expect((await fetch(`${srv.url}/v1/evidence`)).status).toBe(401);
     const res = await fetch(`${srv.url}/v1/evidence?limit=2`, { headers: auth('token-reader-22') });
@@ -316,7 +415,10 @@ describe('GET /v1/evidence and the HTML list', () => {
     expect((await fetch(`${srv.url}/v1/evidence?limit=abc`, { headers: auth() })).status).toBe(400);
 
     const detail = await fetch(`${srv.url}/v1/evidence/${a.id}`, { headers: auth() });
-    expect(((await detail.json()) as { record: unknown }).record).toEqual(a);
+    const d = (await detail.json()) as { record: unknown; custody: unknown; receipt: { format: string } };
+    expect(d.record).toEqual(a);
+    expect(d.custody).toEqual(sa.custody);
+    expect(d.receipt.format).toBe('asn-evidence-receipt');
     const shot = await fetch(`${srv.url}/v1/evidence/${a.id}/screenshot`, { headers: auth() });
     expect(new Uint8Array(await shot.arrayBuffer())).toEqual(pngs[0]);
   });
@@ -328,7 +430,7 @@ describe('GET /v1/evidence and the HTML list', () => {
       page: { url: 'https://www.facebook.com/p?a=1&b="><script>alert(2)</script>', title: evil },
     });
     rec.subject = { ...rec.subject, name: evil };
-    expect((await postEvidence(srv.url, rec, png)).status).toBe(201);
+    expect((await signedUpload(srv.url, rec, png)).res.status).toBe(201);
 
     const anon = await fetch(`${srv.url}/records`);
     expect(anon.status).toBe(401);
@@ -370,10 +472,10 @@ describe('fault injection (testHooks)', () => {
 
   it('next N POSTs answer 500, then normal service', async () => {
     const png = makePng();
-    const rec = makeRecord(png);
-    expect((await postEvidence(fsrv.url, rec, png)).status).toBe(500);
-    expect((await postEvidence(fsrv.url, rec, png)).status).toBe(500);
-    expect((await postEvidence(fsrv.url, rec, png)).status).toBe(201);
+    const signed = await signRecord(makeRecord(png));
+    expect((await postSigned(fsrv.url, signed, png)).status).toBe(500);
+    expect((await postSigned(fsrv.url, signed, png)).status).toBe(500);
+    expect((await postSigned(fsrv.url, signed, png)).status).toBe(201);
   });
 
   it('runtime control via POST /__test/faults: garbage JSON, wrong sha256, 503 + Retry-After, hang', async () => {
@@ -387,27 +489,28 @@ describe('fault injection (testHooks)', () => {
     expect(((await set.json()) as { faults: unknown[] }).faults).toHaveLength(4);
 
     const png = makePng(3, 3, 70);
-    const rec = makeRecord(png);
-    const garbage = await postEvidence(fsrv.url, rec, png);
+    const signed = await signRecord(makeRecord(png));
+    const rec = signed.record;
+    const garbage = await postSigned(fsrv.url, signed, png);
     expect(garbage.status).toBe(201);
     await expect(garbage.clone().json()).rejects.toThrow();
     expect(await fsrv.storage.get(rec.id)).not.toBeNull(); // stored before the garbage reply
 
-    const wrong = await postEvidence(fsrv.url, rec, png);
+    const wrong = await postSigned(fsrv.url, signed, png);
     expect(wrong.status).toBe(200);
     expect(((await wrong.json()) as { sha256: string }).sha256).not.toBe(sha256Hex(png));
 
-    const busy = await postEvidence(fsrv.url, rec, png);
+    const busy = await postSigned(fsrv.url, signed, png);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('7');
 
-    const hung = await postEvidence(fsrv.url, rec, png).then(
+    const hung = await postSigned(fsrv.url, signed, png).then(
       (r) => `status ${r.status}`,
       () => 'connection dropped',
     );
     expect(hung).toBe('connection dropped');
 
-    const ok = await postEvidence(fsrv.url, rec, png);
+    const ok = await postSigned(fsrv.url, signed, png);
     expect(ok.status).toBe(200);
     expect((await fetch(`${fsrv.url}/__test/faults`, { method: 'DELETE' })).status).toBe(200);
     expect((await fetch(`${fsrv.url}/__test/faults`, { method: 'POST', body: '[{"type":"nope"}]' })).status).toBe(400);

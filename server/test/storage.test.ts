@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
 import { openStorage, type EvidenceStorage, type NewEvidence } from '../storage';
-import { makePng, makeRecord, postEvidence, TEST_TOKENS } from './helpers';
+import { makePng, makeRecord, postSigned, signRecord, TEST_TOKENS } from './helpers';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 
@@ -19,6 +19,8 @@ function row(over: Partial<NewEvidence> = {}): NewEvidence {
     id, receivedAt: new Date().toISOString(), monitor: 'alpha', sha256: 'a'.repeat(64), recordJson: `{"id":"${id}"}`,
     platform: 'facebook', kind: 'comment', subjectName: 'Budi', pageUrl: 'https://www.facebook.com/x',
     capturedAt: '2024-09-13T02:15:04.123Z', screenshotPath: `${id}/${'a'.repeat(64)}.png`, screenshotBytes: 10,
+    custodyJson: `[{"recordId":"${id}","action":"capture"}]`, receiptJson: '{"format":"asn-evidence-receipt"}',
+    keyId: 'c'.repeat(64), fullPath: `${id}/full-${'d'.repeat(64)}.png`, sourcePath: null,
     ...over,
   };
 }
@@ -107,6 +109,24 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
     expect(got?.recordJson).toBe('{"x":"\\u0000"}');
   });
 
+  it('key registry: a monitor\'s first key is approved, later ones pending until decided; a known key is not re-registered', async () => {
+    const m = `m-${crypto.randomUUID()}`;
+    const [k1, k2] = ['1', '2'].map((c) => c.repeat(64)) as [string, string];
+    const now = '2024-09-13T03:00:00.000Z';
+    expect(await storage.registerKey(m, k1, '{"x":"1"}', now)).toEqual({
+      keyId: k1, monitor: m, publicKey: { x: '1' }, status: 'approved', firstSeenAt: now, decidedAt: now, decidedBy: 'first upload',
+    });
+    expect(await storage.registerKey(m, k2, '{"x":"2"}', now)).toMatchObject({ keyId: k2, monitor: m, status: 'pending', decidedAt: null, decidedBy: null });
+    // the same key again (from anyone): the existing row, unchanged
+    expect(await storage.registerKey('someone-else', k1, '{"x":"other"}', now)).toMatchObject({ monitor: m, status: 'approved', publicKey: { x: '1' } });
+    const later = '2024-09-14T00:00:00.000Z';
+    expect(await storage.decideKey(k2, 'approved', 'coord', later)).toMatchObject({ keyId: k2, status: 'approved', decidedAt: later, decidedBy: 'coord' });
+    expect(await storage.decideKey(k1, 'revoked', 'coord', later)).toMatchObject({ keyId: k1, status: 'revoked' });
+    expect(await storage.decideKey('9'.repeat(64), 'approved', 'coord', later)).toBeNull();
+    const mine = (await storage.listKeys()).filter((k) => k.monitor === m);
+    expect(mine.map((k) => [k.keyId, k.status]).sort()).toEqual([[k1, 'revoked'], [k2, 'approved']]); // same firstSeenAt: any order
+  });
+
   it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once', async () => {
     const dir = await mkdtemp(join(tmpdir(), `asn-${backend.name}-e2e-`));
     const srv = await startServer({
@@ -114,10 +134,12 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
     });
     try {
       const png = makePng(5, 5, 7);
-      const rec = makeRecord(png);
-      const statuses = (await Promise.all(Array.from({ length: 8 }, () => postEvidence(srv.url, rec, png)))).map((r) => r.status);
+      const signed = await signRecord(makeRecord(png));
+      const rec = signed.record;
+      // concurrent first uploads also race to bind the monitor's first key: all must see it approved
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => postSigned(srv.url, signed, png)))).map((r) => r.status);
       expect(statuses.sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
-      expect((await postEvidence(srv.url, { ...rec, kind: 'post' }, png)).status).toBe(409);
+      expect((await postSigned(srv.url, await signRecord({ ...rec, kind: 'post' }), png)).status).toBe(409);
       expect((await srv.storage.get(rec.id))?.monitor).toBe('alpha');
     } finally {
       await srv.close();

@@ -325,7 +325,7 @@ export async function startSyncRig(name: string, token: string): Promise<SyncRig
   fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
   const backend = await startServer({
     port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), `asn-e2e-${name}-server-`)),
-    tokens: { rahmat: token }, testHooks: true, log: false,
+    tokens: { rahmat: token }, testHooks: true, log: process.env.E2E_SERVER_LOG ? (l: string) => console.error(`[server] ${l}`) : false,
   });
   const context = await launchChromium(tempProfile(name), fixtures.port);
   const extId = extensionId(await serviceWorker(context));

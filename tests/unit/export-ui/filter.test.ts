@@ -7,10 +7,11 @@ import {
   toCustodyEntry,
 } from '../../../lib/background/export';
 import { appendCustody, verifyCustody } from '../../../lib/integrity/custody';
+import { installationKey } from '../../../lib/integrity/keystore';
 import { closeEvidenceDb, getEvidence, insertEvidence, type CustodyEvent } from '../../../lib/db/evidence-db';
 import { verifyBundle } from '../../../lib/export/verify';
 import { settingsItem, DEFAULT_SETTINGS } from '../../../lib/settings';
-import { pngBlob, storedItem } from './store-helpers';
+import { pngBlob, signedStoredItem, storedItem } from './store-helpers';
 
 const subject = (name: string, nip: string | null) => ({
   name, nip, accountUrl: null, handle: null, agency: null, position: null, rank: null, employmentType: 'PNS' as const,
@@ -110,9 +111,9 @@ describe('exportBundle', () => {
     await settingsItem.setValue({ ...DEFAULT_SETTINGS, monitor: { name: 'Rahmat Hidayat', nip: '199001012015031001', unit: 'Timwas' } });
     vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'x', version: '0.1.0' });
     const download = vi.spyOn(fakeBrowser.downloads, 'download').mockResolvedValue(42 as never);
-    const a = storedItem({ capturedAt: '2024-09-13T02:15:04.123Z' }, 'queued', 1);
-    const b = storedItem({ capturedAt: '2024-09-14T02:15:04.123Z' }, 'draft', 2);
-    const c = storedItem({ capturedAt: '2024-09-15T02:15:04.123Z' }, 'queued', 3);
+    const a = await signedStoredItem({ capturedAt: '2024-09-13T02:15:04.123Z' }, 'queued', 1);
+    const b = await signedStoredItem({ capturedAt: '2024-09-14T02:15:04.123Z' }, 'draft', 2);
+    const c = await signedStoredItem({ capturedAt: '2024-09-15T02:15:04.123Z' }, 'queued', 3);
     for (const { ev, png } of [a, b, c]) await insertEvidence(ev, { screenshot: pngBlob(png) });
 
     const res = await exportBundle({ statuses: ['queued'] }, 'id');
@@ -129,6 +130,8 @@ describe('exportBundle', () => {
 
     const v = await verifyBundle(bytes);
     expect(v.problems).toEqual([]);
+    const key = await installationKey();
+    expect(v.trust.signerKeyId, 'the bundle is signed by this installation').toBe(key.keyId);
     expect(v.manifest!.records.map((r) => r.id)).toEqual([a.ev.id, c.ev.id]);
     expect(v.manifest!.createdBy).toEqual({ name: 'Rahmat Hidayat', nip: '199001012015031001', unit: 'Timwas' });
     // the bundle carries each record's own custody log, then the writer's export entry
@@ -139,6 +142,8 @@ describe('exportBundle', () => {
       expect(verifyCustody(id, log), 'the export event is chained to the log').toEqual({ ok: true, length: 3 });
       const last = log.at(-1)!;
       expect(last).toMatchObject({ action: 'export', actor: 'Rahmat Hidayat', details: { bundleSha256: res.sha256, fileName: res.fileName, recordCount: 2 } });
+      expect(last.keyId, 'the export event is signed by this installation').toBe(key.keyId);
+      expect(last.sig).toEqual(expect.any(String));
     }
     expect((await getEvidence(b.ev.id))!.custody.map((e) => e.action)).toEqual(['capture', 'save']);
   });
@@ -153,7 +158,7 @@ describe('exportBundle', () => {
   it('reports a failed download and logs no export', async () => {
     vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'x', version: '0.1.0' });
     vi.spyOn(fakeBrowser.downloads, 'download').mockRejectedValue(new Error('Invalid filename'));
-    const a = storedItem({}, 'queued', 1);
+    const a = await signedStoredItem({}, 'queued', 1);
     await insertEvidence(a.ev, { screenshot: pngBlob(a.png) });
     const res = await exportBundle({}, 'id');
     expect(res).toMatchObject({ ok: false, code: 'download' });
@@ -163,7 +168,7 @@ describe('exportBundle', () => {
   it('refuses a stored screenshot that no longer matches its hash', async () => {
     vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'x', version: '0.1.0' });
     const download = vi.spyOn(fakeBrowser.downloads, 'download').mockResolvedValue(1 as never);
-    const a = storedItem({}, 'queued', 1);
+    const a = await signedStoredItem({}, 'queued', 1);
     const bad = a.png.slice();
     bad[bad.length - 20]! ^= 1;
     await insertEvidence(a.ev, { screenshot: pngBlob(bad) });

@@ -5,9 +5,11 @@ import { handleExportMessage } from '../../../lib/background/export-handlers';
 import { closeEvidenceDb, getBlob, getEvidence, insertEvidence, listEvidence } from '../../../lib/db/evidence-db';
 import { insertManyEvidence } from '../../../lib/db/import-store';
 import { verifyCustody } from '../../../lib/integrity/custody';
+import { installationKey } from '../../../lib/integrity/keystore';
+import { checkRecord, keyMap } from '../../../lib/integrity/record-check';
 import { DEFAULT_SETTINGS, settingsItem } from '../../../lib/settings';
 import { makeBundle, rezip } from '../export/helpers';
-import { makeItem, sha256 } from '../export/make-record';
+import { makeItem, sha256, signItems, testSigningKey } from '../export/make-record';
 import { pngBlob, storedItem } from './store-helpers';
 
 beforeEach(async () => {
@@ -19,7 +21,8 @@ beforeEach(async () => {
 });
 
 async function twoRecordBundle() {
-  const items = [makeItem({ capturedAt: '2024-09-13T02:15:04.123Z' }, 1), makeItem({ capturedAt: '2024-09-14T02:15:04.123Z' }, 2)];
+  // signed at capture by another installation (the test key), as a bundle from a colleague is
+  const items = await signItems([makeItem({ capturedAt: '2024-09-13T02:15:04.123Z' }, 1), makeItem({ capturedAt: '2024-09-14T02:15:04.123Z' }, 2)]);
   const { bytes } = await makeBundle(items);
   return { items, bytes };
 }
@@ -41,6 +44,16 @@ describe('importBundle', () => {
         details: { bundleSha256: sha256(bytes), from: { name: 'Siti Aminah' } },
       });
       expect(verifyCustody(it.record.id, ev.custody)).toMatchObject({ ok: true });
+      // the import entry is signed by this installation, which now holds the record; it lists the
+      // bundle's keys, so the whole log (signed by the exporter before) stays checkable here
+      const imp = ev.custody.at(-1)!;
+      expect(imp.keyId).toBe((await installationKey()).keyId);
+      expect(imp.keyId).not.toBe((await testSigningKey()).keyId);
+      const { keys } = keyMap((imp.details as { keys?: unknown }).keys);
+      keys.set(imp.keyId!, (await installationKey()).publicKey);
+      const proof = await checkRecord(ev.record, ev.custody, { keys });
+      expect(proof.problems).toEqual([]);
+      expect(proof).toMatchObject({ ok: true, captureKeyId: (await testSigningKey()).keyId, holderKeyId: imp.keyId });
       const blob = (await getBlob(it.record.id, 'screenshot'))!;
       expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(it.record.screenshot.sha256);
     }

@@ -6,8 +6,9 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleToBlob, writeBundle, type BundleItem } from '../../../lib/export/bundle';
 import { verifyBundle } from '../../../lib/export/verify';
+import { signerOf } from '../../../lib/integrity/keys';
 import { bytes, CREATED_BY, makeBundle, rezip, text } from './helpers';
-import { makeItem, sha256 } from './make-record';
+import { makeItem, sha256, signItems, testSigningKey } from './make-record';
 
 const tmp = mkdtempSync(join(tmpdir(), 'asn-bundle-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -24,11 +25,14 @@ describe('bundle round trip', () => {
     expect(result.sha256).toBe(sha256(zip));
     expect(result.files.map((f) => f.path)).toEqual([
       ...items.flatMap((i) => [`evidence/${i.record.id}/screenshot.png`, `evidence/${i.record.id}/record.json`]),
-      'manifest.json', 'evidence.csv', 'report.html', 'SHA256SUMS',
+      'manifest.json', 'evidence.csv', 'report.html', 'SHA256SUMS', 'signature.json',
     ]);
     const v = await verifyBundle(zip);
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
+    // signed by the exporting installation (signature.json), every record valid under the strict rule
+    expect(v.trust).toMatchObject({ signerKeyId: (await testSigningKey()).keyId, legacy: false });
+    expect(v.proofs.map((p) => [p.recordId, p.ok])).toEqual(items.map((i) => [i.record.id, true]));
     expect(v.checks.every((c) => c.ok)).toBe(true);
     expect(v.manifest!.records.map((r) => r.id)).toEqual(items.map((i) => i.record.id));
     expect(v.manifest!.custody.filter((c) => c.action === 'export')).toHaveLength(3);
@@ -63,13 +67,14 @@ describe('bundle round trip', () => {
   });
 
   it('accepts a function, an array, a one-shot generator and Blob screenshots; emits final once, last', async () => {
-    const items = items3();
+    const items = await signItems(items3());
+    const signer = signerOf(await testSigningKey());
     const flags: boolean[] = [];
-    await writeBundle({ items: () => items, createdBy: CREATED_BY, extensionVersion: '0.1.0', onChunk: (_c, f) => { flags.push(f); } });
+    await writeBundle({ items: () => items, createdBy: CREATED_BY, extensionVersion: '0.2.0', signer, onChunk: (_c, f) => { flags.push(f); } });
     expect(flags.filter(Boolean)).toHaveLength(1);
     expect(flags.at(-1)).toBe(true);
     const gen = (async function* () { for (const i of items) yield { ...i, screenshot: new Blob([i.screenshot as BlobPart]) } as BundleItem; })();
-    const { blob } = await bundleToBlob({ items: gen, createdBy: CREATED_BY, extensionVersion: '0.1.0' });
+    const { blob } = await bundleToBlob({ items: gen, createdBy: CREATED_BY, extensionVersion: '0.2.0', signer });
     expect(blob.type).toBe('application/zip');
     expect((await verifyBundle(blob)).ok).toBe(true);
   });
@@ -122,7 +127,9 @@ describe('verifier: bad input', () => {
       f.SHA256SUMS = bytes(text(f.SHA256SUMS!).replace(new RegExp(`^[0-9a-f]{64}(  ${name})$`, 'm'), `${sha256(b)}$1`));
     });
     const v2 = await verifyBundle(t2);
-    expect(v2.problems.map((p) => [p.file, p.code])).toEqual([[name, 'screenshot_mismatch']]);
+    // rewriting SHA256SUMS also breaks the exporter's signature over it (signature.json): a
+    // legitimate second problem, besides the one this test is about
+    expect(v2.problems.map((p) => [p.file, p.code])).toEqual([[name, 'screenshot_mismatch'], ['signature.json', 'bundle_signature_invalid']]);
   });
 
   it('reports a truncated ZIP clearly', async () => {
@@ -187,7 +194,8 @@ describe('verifier: bad input', () => {
       const r = JSON.parse(text(f[rj]!)); r.subject.name = 'Orang Lain'; f[rj] = bytes(JSON.stringify(r));
       f.SHA256SUMS = bytes(text(f.SHA256SUMS!).replace(new RegExp(`^[0-9a-f]{64}(  ${rj})$`, 'm'), `${sha256(f[rj]!)}$1`));
     }));
-    expect(v3.problems.map((p) => [p.file, p.code])).toEqual([[rj, 'record_mismatch']]);
+    // the rewritten SHA256SUMS no longer matches the exporter's signature (legitimate extra problem)
+    expect(v3.problems.map((p) => [p.file, p.code])).toEqual([[rj, 'record_mismatch'], ['signature.json', 'bundle_signature_invalid']]);
     // the same name twice (fflate cannot write it: build with two zips' entries by hand via raw zip)
     const dupName = 'evidence.csv';
     const two = zipSync({ [dupName]: strToU8('a'), 'evidence.cxx': strToU8('b') }, { level: 0 });

@@ -34,7 +34,16 @@ describe('asn-evidence CLI (plain node, prebuilt bundle)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('[OK   ] SHA256SUMS cocok dengan setiap berkas');
     expect(r.stdout).toContain('HASIL: paket bukti VALID - 2 bukti');
-    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 9 + 1); // header, one line per check (9), verdict
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('['))).toHaveLength(9); // one line per check (9)...
+    expect(lines.filter((l) => l.startsWith('[OK   ]'))).toHaveLength(9); // ... all OK
+    // then per record: its verdict, who signed it at capture, its (missing) server receipt; then who
+    // signed the bundle and the note that no server key was given
+    expect(lines.filter((l) => /^Bukti [0-9a-f-]{36} - .*: sah$/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('  ditandatangani saat penangkapan oleh instalasi '))).toHaveLength(2);
+    expect(r.stdout).toMatch(/^Paket ditandatangani oleh instalasi [0-9a-f]{16}\.$/m);
+    expect(lines).toHaveLength(1 + 9 + 2 * 3 + 2 + 1); // header, checks, 2 records x 3, bundle signer + server-key note, verdict
+    expect(lines.at(-1)).toMatch(/^HASIL: paket bukti VALID/);
   });
 
   it('exit 1 naming the failing file; --lang en', () => {

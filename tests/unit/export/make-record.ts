@@ -5,6 +5,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { EvidenceRecord } from '../../../lib/record/schema';
 import type { BundleItem } from '../../../lib/export/bundle';
+import { attest } from '../../../lib/integrity/attestation';
+import { appendSignedCustody, type CustodyLink } from '../../../lib/integrity/custody';
+import { generateSigningKey, type SigningKey } from '../../../lib/integrity/keys';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -89,7 +92,7 @@ export function makeRecord(over: Partial<EvidenceRecord> = {}, png?: Uint8Array)
     },
     monitor: { name: 'Siti Aminah', nip: '199001012015022002', unit: 'Timwas Medsos Kota Contoh' },
     fieldSources: { 'comment.text': 'dom', 'subject.nip': 'user' },
-    client: { extensionVersion: '0.1.0', browser: 'Chrome 130' },
+    client: { extensionVersion: '0.2.0', browser: 'Chrome 130' },
     ...over,
   };
   return rec;
@@ -104,6 +107,34 @@ export function makeItem(over: Partial<EvidenceRecord> = {}, seed = 1): BundleIt
     screenshot: png,
     custody: [{ at: record.capturedAt, action: 'capture', actor: record.monitor.name, details: { sha256: record.screenshot.sha256 } }],
   };
+}
+
+let testKey: Promise<SigningKey> | null = null;
+/** One installation key for the test process (as one browser profile has one). */
+export function testSigningKey(): Promise<SigningKey> {
+  testKey ??= generateSigningKey();
+  return testKey;
+}
+
+/**
+ * What the extension does at capture and on every custody append: sign the record as captured
+ * and sign each custody entry (unless the record is already signed).
+ */
+export async function signItem<T extends BundleItem>(item: T, key?: SigningKey): Promise<T> {
+  if (item.record.attestation) return item;
+  const k = key ?? (await testSigningKey());
+  // signedAt = the capture time; a record with an unreadable capturedAt (tests of invalid records) is signed "now"
+  const captured = new Date(item.record.capturedAt);
+  const record = { ...item.record, attestation: await attest(item.record, k, Number.isNaN(captured.getTime()) ? new Date() : captured) };
+  const entries = (item.custody ?? []).map(({ recordId: _r, prevHash: _p, hash: _h, keyId: _k, sig: _s, ...e }) => e as CustodyLink);
+  const custody = await appendSignedCustody(record.id, [], entries, k) as BundleItem['custody'];
+  return { ...item, record, custody };
+}
+
+export async function signItems<T extends BundleItem>(items: readonly T[], key?: SigningKey): Promise<T[]> {
+  const out: T[] = [];
+  for (const i of items) out.push(await signItem(i, key));
+  return out;
 }
 
 export type { DeepPartial };

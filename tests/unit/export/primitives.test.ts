@@ -3,14 +3,14 @@ import { crc32 as zcrc } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { base64Bytes, base64String } from '../../../lib/export/base64';
 import { crc32Js, createCrc32 } from '../../../lib/export/crc32';
-import { createSha256, JsSha256, sha256Hex } from '../../../lib/export/sha256';
+import { createSha256, NobleSha256, sha256Hex } from '../../../lib/export/sha256';
 
 describe('sha256 / crc32 / base64', () => {
   it('pure-JS SHA-256 matches node:crypto for any chunking', async () => {
-    const h = new JsSha256();
+    const h = new NobleSha256();
     h.update(new TextEncoder().encode('abc'));
     expect(h.digestHex()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(new JsSha256().digestHex()).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(new NobleSha256().digestHex()).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     for (const n of [1, 55, 56, 63, 64, 65, 1000, 100_003]) {
       const data = new Uint8Array(randomBytes(n));
       const want = createHash('sha256').update(data).digest('hex');

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { attest, diffPaths, generateSigningKey, verifyAttestation } from '../../../lib/integrity/attestation';
-import { appendCustody, verifyCustody, type CustodyLink } from '../../../lib/integrity/custody';
+import { attest, generateSigningKey, verifyAttestation } from '../../../lib/integrity/attestation';
+import { appendCustody, appendSignedCustody, verifyCustody, type CustodyLink } from '../../../lib/integrity/custody';
+import { checkRecord } from '../../../lib/integrity/record-check';
+import { diffFields } from '../../../lib/integrity/replay';
 import { installationKey } from '../../../lib/integrity/keystore';
 import { canonicalJson } from '../../../lib/integrity/canonical';
 import { applyPatch } from '../../../lib/record/edit';
@@ -63,17 +65,35 @@ describe('capture attestation (ECDSA P-256)', () => {
     rec.attestation = await attest(rec, key, new Date('2024-09-13T02:15:04.500Z'));
     expect(evidenceRecordSchema.parse(rec).attestation).toEqual(rec.attestation);
     const check = await verifyAttestation(rec);
-    expect(check).toEqual({ ok: true, keyId: key.keyId, changedPaths: [] });
+    // the signed capture is the record without its attestation
+    const { attestation: _a, ...captured } = rec;
+    expect(check).toEqual({ ok: true, keyId: key.keyId, signed: JSON.parse(JSON.stringify(captured)) });
   });
 
   it('after the monitor edits, the signature still holds and the edited paths are listed', async () => {
     const key = await generateSigningKey();
     const rec = record();
     rec.attestation = await attest(rec, key);
-    const { record: edited } = applyPatch(rec, { subject: { nip: '198503122010011002' }, comment: { text: 'diubah' } });
+    const capture = { at: rec.capturedAt, action: 'capture', actor: 'Rahmat', details: { sha256: rec.screenshot.sha256 } };
+    const { record: edited, changes } = applyPatch(rec, { subject: { nip: '198503122010011002' }, comment: { text: 'diubah' } });
     const check = await verifyAttestation(edited);
     expect(check.ok).toBe(true);
-    if (check.ok) expect(check.changedPaths).toEqual(['comment.text', 'fieldSources.comment.text', 'fieldSources.subject.nip', 'subject.nip']);
+    // with the edit in the signed custody log: valid, and the changed fields are listed with the captured values
+    const log = await appendSignedCustody<CustodyLink>(rec.id, [], [capture, { at: '2024-09-13T02:16:00.000Z', action: 'edit', actor: 'Rahmat', details: { changes } }], key);
+    const proof = await checkRecord(edited, log);
+    expect(proof.problems).toEqual([]);
+    expect(proof.ok).toBe(true);
+    expect(proof.changes.map((c) => [c.path, c.captured, c.current, c.actor])).toEqual([
+      ['subject.nip', rec.subject.nip, '198503122010011002', 'Rahmat'], ['comment.text', rec.comment!.text, 'diubah', 'Rahmat'],
+    ]);
+    // without the edit in the log: the same edited paths are named as differing from the signed capture
+    const unlogged = await checkRecord(edited, await appendSignedCustody<CustodyLink>(rec.id, [], [capture], key));
+    expect(unlogged.ok).toBe(false);
+    expect(unlogged.problems.map((p) => p.code)).toEqual(['content_differs']);
+    if (!check.ok) return;
+    expect(diffFields(check.signed, JSON.parse(JSON.stringify({ ...edited, attestation: undefined }))).map((d) => d.path))
+      .toEqual(['comment.text', 'fieldSources.comment.text', 'fieldSources.subject.nip', 'subject.nip']);
+    for (const path of ['comment.text', 'subject.nip']) expect(unlogged.problems[0]!.message).toContain(path);
   });
 
   it('rejects a forged payload, a swapped screenshot hash, another record and a foreign key', async () => {
@@ -99,7 +119,7 @@ describe('capture attestation (ECDSA P-256)', () => {
   });
 
   it('lists differing leaf paths', () => {
-    expect(diffPaths({ a: { b: 1, c: 2 }, d: 1 }, { a: { b: 1, c: 3 }, d: 1, e: 1 })).toEqual(['a.c', 'e']);
+    expect(diffFields({ a: { b: 1, c: 2 }, d: 1 }, { a: { b: 1, c: 3 }, d: 1, e: 1 }).map((d) => d.path)).toEqual(['a.c', 'e']);
   });
 });
 

@@ -2,24 +2,27 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attest, generateSigningKey, type SigningKey } from '../../../lib/integrity/attestation';
-import { appendCustody } from '../../../lib/integrity/custody';
+import { attest, type SigningKey } from '../../../lib/integrity/attestation';
+import { appendSignedCustody, type CustodyLink } from '../../../lib/integrity/custody';
 import { verifyBundle } from '../../../lib/export/verify';
 import { startServer, type RunningServer } from '../../../server/app';
-import { makePng as serverPng, makeRecord as serverRecord, postEvidence, TEST_TOKENS } from '../../../server/test/helpers';
+import { makePng as serverPng, makeRecord as serverRecord, postEvidence, signRecord, TEST_TOKENS } from '../../../server/test/helpers';
 import { makeBundle, rezip, text, bytes } from '../export/helpers';
-import { makeItem } from '../export/make-record';
+import { makeItem, testSigningKey } from '../export/make-record';
 
+// the installation that captures, keeps and exports (makeBundle signs the bundle with the same key)
 let key: SigningKey;
 beforeAll(async () => {
-  key = await generateSigningKey();
+  key = await testSigningKey();
 });
 
 async function signedItem(seed: number) {
   const item = makeItem({}, seed);
   item.record.attestation = await attest(item.record, key);
-  let log = appendCustody<import('../../../lib/integrity/custody').CustodyLink>(item.record.id, [], { at: item.record.capturedAt, action: 'capture', actor: 'Siti', details: { sha256: item.record.screenshot.sha256 } });
-  log = appendCustody(item.record.id, log, { at: '2024-09-14T00:00:00.000Z', action: 'save', actor: 'Siti' });
+  const log = await appendSignedCustody<CustodyLink>(item.record.id, [], [
+    { at: item.record.capturedAt, action: 'capture', actor: 'Siti', details: { sha256: item.record.screenshot.sha256 } },
+    { at: '2024-09-14T00:00:00.000Z', action: 'save', actor: 'Siti' },
+  ], key);
   item.custody = log.map((c) => ({ ...c, recordId: item.record.id })) as never;
   return item;
 }
@@ -49,15 +52,21 @@ describe('bundle verifier: signatures and custody chains', () => {
       const m = JSON.parse(text(files['manifest.json']!));
       m.custody[1].actor = 'Orang lain';
       files['manifest.json'] = bytes(JSON.stringify(m));
-      // keep SHA256SUMS consistent so only the chain can tell
+      // keep SHA256SUMS consistent so only the chain (and the exporter's signature over SHA256SUMS) can tell
       const { createHash } = require('node:crypto') as typeof import('node:crypto');
       const sums = Object.entries(files).filter(([n]) => n !== 'SHA256SUMS')
         .map(([n, b]) => `${createHash('sha256').update(b).digest('hex')}  ${n}`).join('\n') + '\n';
       files['SHA256SUMS'] = bytes(sums);
     });
     const res = await verifyBundle(tampered);
+    // Record problems (the custody log's included) are reported against the record they concern
+    // (evidence/<id>/record.json), naming the record. Rewriting SHA256SUMS also breaks the bundle's
+    // signature: a legitimate second problem.
+    expect(res.problems.map((x) => [x.file, x.code])).toEqual([
+      ['signature.json', 'bundle_signature_invalid'], [`evidence/${a.record.id}/record.json`, 'custody_broken'],
+    ]);
     const p = res.problems.find((x) => x.code === 'custody_broken');
-    expect(p?.file).toBe('manifest.json');
+    expect(p?.message).toContain(a.record.id);
     expect(p?.message).toMatch(/broken at entry 2/);
   });
 });
@@ -71,17 +80,17 @@ describe('reference backend: capture signatures', () => {
 
   it('accepts a validly signed record and rejects a forged signature with 422', async () => {
     const png = serverPng(4, 3, 7);
-    const rec = serverRecord(png);
-    rec.attestation = await attest(rec, key);
-    expect((await postEvidence(server.url, rec, png)).status).toBe(201);
+    const rec = await signRecord(serverRecord(png), { key });
+    expect((await postEvidence(server.url, rec.record, png, { custody: rec.custody, keys: rec.keys })).status).toBe(201);
 
     const png2 = serverPng(4, 3, 8);
-    const forged = serverRecord(png2);
-    forged.attestation = await attest(forged, key);
-    forged.attestation.payload = forged.attestation.payload.replace(forged.id, rec.id);
-    const res = await postEvidence(server.url, forged, png2);
+    const forged = await signRecord(serverRecord(png2), { key });
+    forged.record.attestation!.payload = forged.record.attestation!.payload.replace(forged.record.id, rec.record.id);
+    const res = await postEvidence(server.url, forged.record, png2, { custody: forged.custody, keys: forged.keys });
     expect(res.status).toBe(422);
-    expect((await res.json()).error).toMatch(/capture signature invalid/);
-    expect(await server.storage.get(forged.id)).toBeNull();
+    const body = (await res.json()) as { error: string; code: string };
+    expect(body.code).toBe('signature_invalid');
+    expect(body.error).toMatch(/capture signature: the signature does not match/);
+    expect(await server.storage.get(forged.record.id)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../server/app';
-import { makePng, makeRecord, TEST_TOKENS } from '../../../server/test/helpers';
+import { makePng, makeRecord, signRecord, TEST_TOKENS, type SignedRecord } from '../../../server/test/helpers';
 import { checkHealth, uploadEvidence } from '../../../lib/sync/protocol';
 import { initialSyncState, markSending, onUploadOutcome } from '../../../lib/sync/queue';
 
@@ -24,6 +24,8 @@ afterAll(async () => {
 const png = makePng(6, 4, 3);
 const screenshot = new Blob([png], { type: 'image/png' });
 const base = () => ({ baseUrl: `${srv.url}/`, token: 'token-alpha-123', screenshot });
+/** A record as the extension sends it: signed at capture, with its signed custody log and key. */
+const signedParams = (s: SignedRecord) => ({ ...base(), record: s.record, custody: s.custody, keys: s.keys });
 
 describe('uploadEvidence x reference server', () => {
   it('checkHealth reports the server', async () => {
@@ -31,34 +33,41 @@ describe('uploadEvidence x reference server', () => {
   });
 
   it('a lost reply (garbage JSON, 500 after store) is retried; the retry gets 200 and the queue ends synced', async () => {
-    const record = makeRecord(png);
+    const signed = await signRecord(makeRecord(png));
+    const record = signed.record;
     srv.setFaults([{ type: 'garbageJson' }, { type: 'status', status: 500, afterStore: true }]);
     let state = markSending(initialSyncState(), Date.now());
-    const first = await uploadEvidence({ ...base(), record });
+    const first = await uploadEvidence(signedParams(signed));
     expect(first).toMatchObject({ kind: 'retry', status: 201 });
     state = onUploadOutcome(state, first, Date.now(), () => 0);
     expect(state).toMatchObject({ status: 'queued', attempts: 1 });
-    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'retry', status: 500 });
+    expect(await uploadEvidence(signedParams(signed))).toMatchObject({ kind: 'retry', status: 500 });
 
-    const third = await uploadEvidence({ ...base(), record });
+    const third = await uploadEvidence(signedParams(signed));
     expect(third.kind).toBe('stored');
     if (third.kind !== 'stored') return;
     expect(third.status).toBe(200); // stored by the first attempt
     expect(third.receipt.sha256).toBe(record.screenshot.sha256);
+    // the server's countersigned receipt is kept (uploadEvidence checked it is about this record)
+    expect(third.receipt.signed).toMatchObject({ format: 'asn-evidence-receipt', serverKey: { kid: srv.serverKey.kid } });
     state = onUploadOutcome(markSending(state, Date.now()), third, Date.now(), () => 0);
     expect(state).toMatchObject({ status: 'synced', attempts: 2, receipt: third.receipt });
-    expect(await uploadEvidence({ ...base(), record })).toEqual(third);
+    expect(await uploadEvidence(signedParams(signed))).toEqual(third);
 
     srv.setFaults([{ type: 'wrongSha256' }]);
-    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'retry', status: 200 });
+    expect(await uploadEvidence(signedParams(signed))).toMatchObject({ kind: 'retry', status: 200 });
   });
 
   it('201 for a new record, 409 for changed content, 422 for a sha mismatch', async () => {
-    const record = makeRecord(png);
-    expect(await uploadEvidence({ ...base(), record })).toMatchObject({ kind: 'stored', status: 201 });
-    expect(await uploadEvidence({ ...base(), record: { ...record, kind: 'post' } })).toMatchObject({ kind: 'rejected', status: 409 });
+    const signed = await signRecord(makeRecord(png));
+    expect(await uploadEvidence(signedParams(signed))).toMatchObject({ kind: 'stored', status: 201 });
+    // the same id with other (validly signed) content
+    const changed = await signRecord({ ...signed.record, kind: 'post' });
+    expect(await uploadEvidence(signedParams(changed))).toMatchObject({ kind: 'rejected', status: 409 });
+    // unsigned (no capture signature, no custody log): refused, not retried
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png) })).toMatchObject({ kind: 'rejected', status: 422 });
     const mismatch = await uploadEvidence({
-      ...base(), record: makeRecord(png), screenshot: new Blob([makePng(6, 4, 4)], { type: 'image/png' }),
+      ...signedParams(await signRecord(makeRecord(png))), screenshot: new Blob([makePng(6, 4, 4)], { type: 'image/png' }),
     });
     expect(mismatch).toMatchObject({ kind: 'rejected', status: 422 });
     expect((mismatch as { message: string }).message).toMatch(/sha256 mismatch/);

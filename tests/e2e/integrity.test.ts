@@ -1,0 +1,98 @@
+/**
+ * The integrity path end to end in a real Chromium with the built extension: flag a comment, the
+ * monitor corrects the NIP in the form and saves, the extension syncs to the reference backend
+ * (which checks the signed capture, the signed custody log and the edit, binds the installation
+ * key to the monitor and countersigns a receipt), the manager exports a signed bundle, and the CLI
+ * and the Python reference verifier, given the server's key as /v1/health publishes it, name for
+ * the record: the monitor, the installation key and the receipt time.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { RunningServer } from '../../server/app';
+import {
+  clickInPageFlag, readStore, ROOT, serviceWorker, startSyncRig, stopSyncRig, until, waitForPage, type FixtureServer,
+} from './support';
+
+const TOKEN = 'e2e-token-rahmat-integrity-42';
+const NIP = '198503122010011002';
+
+describe('integrity: flag -> edit -> sync -> export -> verify with the trusted server key (Chromium)', () => {
+  let fixtures: FixtureServer;
+  let backend: RunningServer;
+  let context: BrowserContext;
+  let page: Page;
+  let extId: string;
+  const work = mkdtempSync(join(tmpdir(), 'asn-e2e-integrity-'));
+  let id = '';
+
+  before(async () => {
+    ({ fixtures, backend, context, extId, page } = await startSyncRig('integrity', TOKEN));
+  });
+  after(async () => {
+    await stopSyncRig({ fixtures, backend, context });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('the monitor corrects the NIP, saves, and the server countersigns the synced record', async () => {
+    await clickInPageFlag(page, '#comment-budi');
+    const review = await waitForPage(context, /\/review\.html\?id=/);
+    id = new URL(review.url()).searchParams.get('id')!;
+    await review.waitForSelector('#f-subject-nip');
+    await review.fill('#f-subject-nip', NIP);
+    await review.click('#save');
+    await review.waitForSelector('#save-ok', { timeout: 10_000 });
+    await review.close();
+    const rec = await until(async () => (await readStore(await serviceWorker(context), { blobs: false })).records.find((r) => r.id === id && r.status === 'synced'), 'synced', 45_000);
+    const row = await backend.storage.get(id);
+    assert.ok(row, 'the server stored it');
+    const sync = rec.custody.find((c: { action: string }) => c.action === 'sync');
+    assert.equal(sync.details.receipt.serverKey.kid, backend.serverKey.kid, 'the sync entry keeps the server-signed receipt');
+    assert.ok(rec.custody.every((c: { keyId?: string; sig?: string }) => c.keyId && c.sig), 'every custody entry is signed');
+    const keys = await backend.storage.listKeys();
+    assert.deepEqual(keys.map((k) => [k.monitor, k.status]), [['rahmat', 'approved']], 'the first key is bound to the monitor');
+  });
+
+  it('exports a signed bundle that the CLI and the Python verifier accept, naming monitor, installation and receipt time', async () => {
+    const manager = await context.newPage();
+    await manager.goto(`chrome-extension://${extId}/manager.html`);
+    await manager.waitForSelector('#evidence-list tbody tr');
+    await manager.check('#select-all');
+    await manager.click('#export-selected');
+    await manager.waitForSelector('#export-result', { timeout: 30_000 });
+    assert.equal(await manager.getAttribute('#export-result', 'data-ok'), 'true', await manager.textContent('#export-result') ?? '');
+    const sw = await serviceWorker(context);
+    let item: { state: string; filename: string } | undefined;
+    for (let i = 0; i < 100 && item?.state !== 'complete'; i++) {
+      item = (await sw.evaluate('chrome.downloads.search({})') as typeof item[])[0];
+      if (item?.state !== 'complete') await new Promise((r) => setTimeout(r, 100));
+    }
+    const zip = join(work, 'bundle.zip');
+    copyFileSync(item!.filename, zip);
+    await manager.close();
+
+    // The auditor pins the key the server publishes (here: the health answer, saved to a file).
+    const health = await (await fetch(`${backend.url}/v1/health`)).json() as { serverKey: { kid: string } };
+    const keyFile = join(work, 'server-key.json');
+    writeFileSync(keyFile, JSON.stringify(health));
+    const local = (await readStore(sw, { blobs: false })).records.find((r) => r.id === id)!;
+    const receivedAt = local.sync.receipt.receivedAt as string;
+    const installation = (local.record.attestation.keyId as string).slice(0, 16);
+
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/asn-evidence.mjs'), 'verify', zip, '--server-key', keyFile, '--lang', 'en'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, new RegExp(`received by server ${health.serverKey.kid.slice(0, 16)} at ${receivedAt.replace(/\./g, '\\.')} from monitor rahmat, installation ${installation} \\(trusted server key\\)`));
+    assert.match(cli.stdout, new RegExp(`signed at capture by installation ${installation}`));
+    assert.match(cli.stdout, new RegExp(`changed by the monitor after capture: subject.nip: null -> "${NIP}"`));
+    assert.match(cli.stdout, /RESULT: bundle VALID/);
+
+    const py = spawnSync('python3', [join(ROOT, 'tools/verify_bundle.py'), zip, '--server-key', health.serverKey.kid], { encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stdout + py.stderr);
+    assert.match(py.stdout, /RESULT: VALID/);
+    assert.match(py.stdout, new RegExp(`monitor rahmat`));
+  });
+});
