@@ -579,7 +579,7 @@ class Problems:
 
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
-LEGACY_VERSION = re.compile(r"^0\.1\.\d+(?:[-+][0-9A-Za-z.+-]*)?$")
+LEGACY_VERSION = re.compile(r"0\.1\.[0-9]+")  # used with fullmatch: ^0\.1\.[0-9]+$ exactly
 EDIT_SECTIONS = ("subject", "violation", "post", "comment")
 NULL_FIELDS = {
     "post": ("id", "url", "authorName", "authorUrl", "text", "postedAt", "postedAtLabel", "mediaType"),
@@ -620,23 +620,27 @@ class KeyRing:
     def get(self, key_id):
         return self.keys.get(key_id)
 
+    def copy(self):
+        other = KeyRing()
+        other.keys = dict(self.keys)
+        return other
+
 
 def add_key_list(ring, lst, problems, rid, where):
-    """Accept [{keyId, publicKey}] (the manifest.keys form) or a list of bare JWKs."""
+    """Add a key list [{keyId, publicKey}] (manifest.keys, an import entry's details.keys) to the
+    ring. Every listed key's id must be its thumbprint: `key_invalid` otherwise
+    (docs/integrity.md s.4, "Precise points")."""
     if not isinstance(lst, list):
-        problems.add(rid, "manifest_invalid", "%s is not a list" % where)
+        problems.add(rid, "key_invalid", "%s is not a list of {keyId, publicKey}" % where)
         return
     for i, item in enumerate(lst):
-        if isinstance(item, dict) and "publicKey" in item:
-            kid, jwk = item.get("keyId"), item.get("publicKey")
-        else:
-            jwk = item
-            try:
-                kid = jwk_thumbprint(jwk)
-            except ValueError:
-                kid = None
+        if not isinstance(item, dict) or "keyId" not in item or "publicKey" not in item:
+            problems.add(rid, "key_invalid", "%s[%d] is not {keyId, publicKey}: %s"
+                         % (where, i, show(item, 70)))
+            continue
+        kid, jwk = item.get("keyId"), item.get("publicKey")
         if not isinstance(kid, str) or not ring.add(kid, jwk):
-            problems.add(rid, "manifest_invalid",
+            problems.add(rid, "key_invalid",
                          "%s[%d]: key id %s is not the thumbprint of its public key (or the key "
                          "is not a valid P-256 key)" % (where, i, show(kid, 70)))
 
@@ -645,8 +649,11 @@ def add_key_list(ring, lst, problems, rid, where):
 # The strict rule for one record (docs/integrity.md s.4, items 1-4)
 # ---------------------------------------------------------------------------------------------
 
-def check_record(rec, entries, ring, problems, trusted_kids, info):
+def check_record(rec, entries, base_ring, problems, trusted_kids, info):
+    """base_ring: manifest.keys and signature.json's key. This record's attestation key and the
+    details.keys of its import entries are added to a copy (docs/integrity.md s.4, "Key lookup")."""
     rid = rec.get("id")
+    ring = base_ring.copy()
     info.update({"id": rid, "name": (rec.get("subject") or {}).get("name")
                  if isinstance(rec.get("subject"), dict) else None,
                  "captureKeyId": None, "extensionVersion": None, "legacyEntries": 0,
@@ -681,6 +688,8 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
             problems.add(rid, "signature_invalid", "attestation.keyId %s is not the thumbprint of "
                          "attestation.publicKey (%s)" % (show(kid, 70), tp))
             ok = False
+        elif tp is not None:
+            ring.add(kid, pk)  # a key lookup source, whether or not the capture signature holds
         payload = att.get("payload")
         if not isinstance(payload, str):
             problems.add(rid, "signature_invalid", "attestation.payload is not a string")
@@ -727,13 +736,12 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
                 ok = False
         if ok:
             capture_kid = kid
-            ring.add(kid, pk)
         if payload_obj is not None:
             client = payload_obj.get("client")
             info["extensionVersion"] = client.get("extensionVersion") if isinstance(client, dict) else None
         info["captureKeyId"] = kid if isinstance(kid, str) else None
 
-    legacy_ok = isinstance(info["extensionVersion"], str) and bool(LEGACY_VERSION.match(info["extensionVersion"]))
+    legacy_ok = isinstance(info["extensionVersion"], str) and bool(LEGACY_VERSION.fullmatch(info["extensionVersion"]))
     info["legacyRecord"] = legacy_ok
 
     # 2. custody ---------------------------------------------------------------------------
@@ -757,8 +765,7 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
                      % show(entries[0].get("action")))
         custody_ok = False
 
-    holder = capture_kid
-    holder_unknown = False   # after an unsigned (0.1.0) import entry
+    holder = capture_kid     # unsigned (0.1.0) entries never change it
     seen_signed = False
     prev_hash = None
     for i, e in enumerate(entries):
@@ -803,8 +810,6 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
                 cadd("custody_broken", "%s is unsigned but follows a signed entry"
                              % where)
                 custody_ok = False
-            if act == "import":
-                holder_unknown = True
             continue
 
         seen_signed = True
@@ -816,8 +821,9 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
             continue
         jwk = ring.get(kid)
         if jwk is None:
-            cadd("custody_broken", "%s is signed by key %s, whose public key is not "
-                         "in the bundle" % (where, esc(kid[:16])))
+            cadd("custody_broken", "%s is signed by key %s, whose public key is found "
+                 "nowhere (manifest.keys, attestation.publicKey, signature.json, import entries' "
+                 "details.keys)" % (where, esc(kid[:16])))
             custody_ok = False
         elif hin is not None and not es256_verify(jwk, e.get("sig"), hin):
             cadd("custody_broken", "%s: signature does not verify with key %s"
@@ -830,9 +836,7 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
                              "key %s" % (where, esc(kid[:16]), capture_kid[:16]))
                 custody_ok = False
         elif act == "import":
-            holder, holder_unknown = kid, False
-        elif holder_unknown:
-            holder, holder_unknown = kid, False
+            holder = kid
         elif holder is not None and kid != holder:
             cadd("custody_foreign_key", "%s is signed by %s, but the record is held by "
                          "%s (only an import entry changes the holder)"
@@ -865,16 +869,19 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
                 continue
             for c in changes:
                 info["edits"] += 1
+                # path, from and to must be present (null is a value, absent is not)
                 if not isinstance(c, dict) or not isinstance(c.get("path"), str) \
                         or "from" not in c or "to" not in c:
-                    problems.add(rid, "edit_log_mismatch", "%s: malformed change %s" % (where, show(c)))
+                    problems.add(rid, "edit_log_mismatch", "%s: malformed change %s (path, from "
+                                 "and to must be present)" % (where, show(c)))
                     replay_ok = False
                     continue
                 path = c["path"]
                 parts = path.split(".")
-                if len(parts) != 2 or parts[0] not in EDIT_SECTIONS or not parts[1]:
-                    problems.add(rid, "edit_log_mismatch", "%s: path %s is not section.key with "
-                                 "section subject, violation, post or comment" % (where, show(path)))
+                if len(parts) != 2 or parts[0] not in EDIT_SECTIONS:
+                    problems.add(rid, "edit_log_mismatch", "%s: path %s is not section.key (exactly "
+                                 "one dot) with section subject, violation, post or comment"
+                                 % (where, show(path)))
                     replay_ok = False
                     continue
                 sec, key = parts
@@ -981,19 +988,28 @@ def check_record(rec, entries, ring, problems, trusted_kids, info):
             if k not in body or not json_equal(body.get(k), want):
                 mism.append("%s is %s, expected %s" % (k, show(body.get(k, _MISSING), 70), show(want, 70)))
         head, length = body.get("custodyHead"), body.get("custodyLength")
+        if isinstance(length, float) and length.is_integer():
+            length = int(length)  # a JSON number: 2.0 is 2
         if not (isinstance(length, int) and not isinstance(length, bool) and 1 <= length <= i
-                and entries[length - 1].get("hash") == head):
+                and isinstance(head, str) and entries[length - 1].get("hash") == head):
             mism.append("custodyHead %s / custodyLength %s is not an earlier entry of this log"
-                        % (show(head, 70), show(length)))
-        elif "uploaderKeyId" in body and entries[length - 1].get("keyId") is not None \
-                and body.get("uploaderKeyId") != entries[length - 1].get("keyId"):
-            info.setdefault("warnings", []).append(
-                "%s: uploaderKeyId %s is not the key of entry %d" % (where, show(body.get("uploaderKeyId"), 70), length))
+                        % (show(head, 70), show(body.get("custodyLength", _MISSING))))
+        else:
+            # when the entry at custodyLength is signed, uploaderKeyId must be its keyId
+            at_len = entries[length - 1]
+            if "keyId" in at_len or "sig" in at_len:
+                if not json_equal(body.get("uploaderKeyId", _MISSING), at_len.get("keyId")):
+                    mism.append("uploaderKeyId is %s, but entry %d (custodyLength) is signed by %s"
+                                % (show(body.get("uploaderKeyId", _MISSING), 70), length,
+                                   show(at_len.get("keyId"), 70)))
         if mism:
             problems.add(rid, "receipt_mismatch", "%s does not describe this record: %s"
                          % (where, "; ".join(mism)))
             rinfo["valid"] = False
         rinfo["trusted"] = rinfo["valid"] and skid in trusted_kids
+    # A record without a receipt is not invalid (it was not synced); without a valid receipt
+    # from a trusted server key, its capture time and sender rest on the bundle alone.
+    info["restsOnBundleAlone"] = not any(r.get("trusted") for r in info["receipts"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1133,7 +1149,7 @@ def verify_bundle(path, trusted_kids):
                 text = sums_raw.decode("utf-8")
             except UnicodeDecodeError:
                 text = None
-                problems.add(None, "sums_invalid", "SHA256SUMS is not UTF-8")
+                problems.add(None, "sums_syntax", "SHA256SUMS is not UTF-8")
             if text is not None:
                 lines = text.split("\n")
                 if lines and lines[-1] == "":
@@ -1141,15 +1157,15 @@ def verify_bundle(path, trusted_kids):
                 for ln, line in enumerate(lines, 1):
                     m = re.match(r"^([0-9a-fA-F]{64}) [ *](.+)$", line)
                     if not m:
-                        problems.add(None, "sums_invalid", "SHA256SUMS line %d is malformed: %s"
+                        problems.add(None, "sums_syntax", "SHA256SUMS line %d is malformed: %s"
                                      % (ln, show(line)))
                         continue
                     h, name = m.group(1).lower(), m.group(2)
                     if name in listed:
-                        problems.add(None, "sums_invalid", "SHA256SUMS lists %s twice" % show(name))
+                        problems.add(None, "sums_syntax", "SHA256SUMS lists %s twice" % show(name))
                         continue
                     if name in ("SHA256SUMS", "signature.json"):
-                        problems.add(None, "sums_invalid", "SHA256SUMS must not list %s" % esc(name))
+                        problems.add(None, "sums_syntax", "SHA256SUMS must not list %s" % esc(name))
                         continue
                     listed[name] = h
                 bad = 0
@@ -1239,7 +1255,8 @@ def verify_bundle(path, trusted_kids):
                     except JsonError as e:
                         problems.add(rid, "record_mismatch", "%s is not valid JSON: %s" % (p, esc(e)))
 
-        # keys -----------------------------------------------------------------------------------
+        # keys: manifest.keys and signature.json's publicKey; each record adds its attestation key
+        # and its import entries' details.keys (check_record) --------------------------------------
         ring = KeyRing()
         if manifest is not None and "keys" in manifest:
             add_key_list(ring, manifest["keys"], problems, None, "manifest.keys")
@@ -1277,6 +1294,7 @@ def verify_bundle(path, trusted_kids):
                                        % (show(sig.get("keyId"), 70), tp))
                         else:
                             sig_kid = tp
+                            ring.add(sig_kid, sig["publicKey"])  # a key lookup source
                     except ValueError as e:
                         bad.append("publicKey: %s" % esc(e))
                     if sums_raw is not None:
@@ -1291,7 +1309,6 @@ def verify_bundle(path, trusted_kids):
                     problems.add(None, "bundle_signature_invalid", "signature.json: " + "; ".join(bad))
                 else:
                     sig_ok = True
-                    ring.add(sig_kid, sig["publicKey"])
                     if manifest is not None and sig.get("createdAt") != manifest.get("createdAt"):
                         notes.append("note: signature.json createdAt %s differs from manifest "
                                      "createdAt %s" % (show(sig.get("createdAt")), show(manifest.get("createdAt"))))
@@ -1326,28 +1343,38 @@ def verify_bundle(path, trusted_kids):
 
             if manifest is None:
                 continue
-            # rule 5: the export entry binds the manifest's who/when to the bundle key
+            # rule 5: every log ends with an export entry signed by the bundle key
+            # (custody_foreign_key otherwise), whose at/actor are the manifest's createdAt /
+            # createdBy.name (manifest_forged otherwise)
             last = entries[-1] if entries else None
             cb = manifest.get("createdBy") if isinstance(manifest.get("createdBy"), dict) else {}
             if sig is not None:
-                why = []
                 if last is None or last.get("action") != "export":
-                    why.append("the custody log does not end with an export entry")
+                    problems.add(rid, "custody_foreign_key", "the custody log does not end with "
+                                 "an export entry signed by the bundle key (it ends with %s)"
+                                 % (show(last.get("action")) if last is not None else "nothing"))
                 else:
-                    if last.get("at") != manifest.get("createdAt"):
-                        why.append("the export entry's at %s is not the manifest's createdAt %s"
-                                   % (show(last.get("at")), show(manifest.get("createdAt"))))
-                    if not json_equal(last.get("actor"), cb.get("name")):
-                        why.append("the export entry's actor %s is not the manifest's createdBy.name %s"
-                                   % (show(last.get("actor")), show(cb.get("name"))))
-                    if "sig" not in last or "keyId" not in last:
-                        why.append("the export entry is not signed")
+                    signed = isinstance(last.get("sig"), str) and isinstance(last.get("keyId"), str)
+                    if not signed:
+                        problems.add(rid, "custody_foreign_key", "the custody log ends with an "
+                                     "export entry that is not signed, not one signed by the "
+                                     "bundle key")
                     elif sig_kid is not None and last.get("keyId") != sig_kid:
-                        why.append("the export entry is signed by %s, the bundle by %s"
-                                   % (show(last.get("keyId"), 70), sig_kid))
-                if why:
-                    problems.add(rid, "manifest_forged", "the manifest's 'created by/at' is not "
-                                 "backed by this record's custody log: " + "; ".join(why))
+                        problems.add(rid, "custody_foreign_key", "the custody log's export entry "
+                                     "is signed by %s, the bundle by %s: the log does not end "
+                                     "with an export signed by the bundle key"
+                                     % (esc(last.get("keyId")[:16]), sig_kid[:16]))
+                    if signed:
+                        why = []
+                        if last.get("at") != manifest.get("createdAt"):
+                            why.append("the export entry's at %s is not the manifest's createdAt %s"
+                                       % (show(last.get("at")), show(manifest.get("createdAt"))))
+                        if not json_equal(last.get("actor"), cb.get("name")):
+                            why.append("the export entry's actor %s is not the manifest's "
+                                       "createdBy.name %s" % (show(last.get("actor")), show(cb.get("name"))))
+                        if why:
+                            problems.add(rid, "manifest_forged", "the manifest's 'created by/at' "
+                                         "differs from the signed export entry: " + "; ".join(why))
             else:
                 # rule 6: unsigned bundle only for intact 0.1.0 records
                 if not info.get("legacyRecord") or info.get("signedEntries", 0) > 0:
@@ -1488,8 +1515,16 @@ def main(argv=None):
               % (lbl, esc(str(r.get("installationKeyId"))[:16]), esc(str(r.get("serverKeyId"))[:16]),
                  esc(str(r.get("receivedAt"))), esc(str(r.get("monitor"))),
                  "trusted" if r.get("trusted") else "NOT trusted"))
-        if not recs and trusted:
-            w("  %s: no valid server receipt (NOT trusted)\n" % lbl)
+        if info.get("restsOnBundleAlone", True):
+            if not info.get("receipts"):
+                why = "no server receipt (not synced; this is not an error)"
+            elif not recs:
+                why = "no valid server receipt"
+            elif trusted:
+                why = "no receipt from a trusted server key"
+            else:
+                why = "the server key is NOT confirmed as trusted (give it with --server-key)"
+            w("  %s: %s: its capture time and sender rest on this bundle alone\n" % (lbl, why))
     for p in problems.items:
         if p["record"] is not None and p["record"] not in {i.get("id") for i in res["records"]}:
             w("PROBLEM [%s] %s: %s\n" % (p["code"], problems.label(p["record"]), p["message"]))

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { T } from '../../components/i18n';
+import { installationPublicKey } from '../../lib/integrity/keystore';
 import { backendItem, type BackendSettings } from '../../lib/settings';
 import { checkHealth, normalizeBaseUrl } from '../../lib/sync/protocol';
 
@@ -23,7 +24,9 @@ async function ensureOrigin(baseUrl: string): Promise<boolean> {
 export function BackendSection({ t }: { t: T }) {
   const [b, setB] = useState<BackendSettings>({ baseUrl: '', token: '', retentionDays: 0 });
   const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [deviceKey, setDeviceKey] = useState<string | null>(null);
   useEffect(() => void backendItem.getValue().then(setB), []);
+  useEffect(() => void installationPublicKey().then((k) => setDeviceKey(k.keyId.slice(0, 16)), () => setDeviceKey(null)), []);
 
   const validUrl = (): string | null => {
     if (!b.baseUrl.trim()) return '';
@@ -75,6 +78,7 @@ export function BackendSection({ t }: { t: T }) {
         <button type="button" id="b-test" onClick={() => void test()}>{t('testConnection')}</button>
       </p>
       {msg && <p class={`msg ${msg.kind}`} role="status" id="backend-msg">{msg.text}</p>}
+      {deviceKey && <p class="muted" id="device-key">{t('deviceKey', { key: deviceKey })}</p>}
     </section>
   );
 }

@@ -101,7 +101,7 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
         return res;
       }
       case 'sync-now':
-        return requestSync();
+        return requestSync({}, true);
       case 'pick-start':
         return startPick(m.id, m.field, lang);
       case 'retry-failed': {

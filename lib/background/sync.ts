@@ -52,7 +52,9 @@ export interface SyncDeps {
 }
 
 /** Start a run, or ask the current one to go round again when it finishes. */
-export function requestSync(deps: SyncDeps = {}): Promise<SyncRunResult> {
+/** `manual`: the monitor pressed "Sinkronkan sekarang": try even when paused (e.g. the coordinator has just approved this device). */
+export function requestSync(deps: SyncDeps = {}, manual = false): Promise<SyncRunResult> {
+  if (manual) pendingManual = true;
   if (running) {
     rerun = true;
     return running;
@@ -61,7 +63,9 @@ export function requestSync(deps: SyncDeps = {}): Promise<SyncRunResult> {
     let result: SyncRunResult;
     do {
       rerun = false;
-      result = await runOnce(deps);
+      const m = pendingManual;
+      pendingManual = false;
+      result = await runOnce(deps, m);
     } while (rerun && result.status.state === 'ok');
     return result;
   })().finally(() => {
@@ -92,7 +96,9 @@ async function setStatus(lang: Lang, status: Omit<SyncStatus, 'at'>): Promise<Sy
   return s;
 }
 
-async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
+let pendingManual = false;
+
+async function runOnce(deps: SyncDeps, manual = false): Promise<SyncRunResult> {
   const now = deps.now ?? Date.now;
   const { language: lang, monitor } = await getSettings();
   const backend = await backendItem.getValue();
@@ -110,8 +116,8 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
   }
   await applyRetention(backend.retentionDays, now());
   const prior = await syncStatusItem.getValue();
-  if (prior.state === 'paused') {
-    // Paused by the server refusing the token: wait for the monitor to change settings.
+  if (prior.state === 'paused' && !manual) {
+    // Paused by the server refusing the token or the device: wait for the monitor (settings or "Sinkronkan sekarang").
     return { uploaded: 0, failed: 0, remaining: await countWaiting(), status: prior };
   }
 
@@ -169,7 +175,13 @@ async function runOnce(deps: SyncDeps): Promise<SyncRunResult> {
       if (outcome.kind === 'stored') uploaded++;
       else if (outcome.kind === 'rejected') failed++;
       else if (outcome.kind === 'auth') {
-        if (!stop) status = await setStatus(lang, { state: 'paused', message: t(lang, 'sync_paused', { reason: outcome.message }), httpStatus: outcome.status });
+        if (!stop) {
+          const key = (await installationPublicKey()).keyId.slice(0, 16);
+          const message = outcome.code === 'device_not_approved' ? t(lang, 'sync_deviceNotApproved', { key })
+            : outcome.code === 'key_revoked' ? t(lang, 'sync_keyRevoked', { key })
+              : t(lang, 'sync_paused', { reason: outcome.message });
+          status = await setStatus(lang, { state: 'paused', message, httpStatus: outcome.status });
+        }
         stop = true;
       } else {
         // Network down or server trouble: stop this run; the failed record's backoff decides when

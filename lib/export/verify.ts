@@ -277,7 +277,10 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       const path = mm[2]!, want = mm[1]!.toLowerCase();
       if (listed.has(path)) { add('SHA256SUMS', 'sums_duplicate', `SHA256SUMS lists ${displayName(path)} twice`, `SHA256SUMS mencantumkan ${displayName(path)} dua kali`); return; }
       listed.add(path);
-      if (path === 'SHA256SUMS' || path === SIGNATURE_FILE) return;
+      if (path === 'SHA256SUMS' || path === SIGNATURE_FILE) {
+        add('SHA256SUMS', 'sums_syntax', `SHA256SUMS line ${i + 1} lists ${path}, which it cannot hash`, `SHA256SUMS baris ${i + 1} mencantumkan ${path}, yang tidak dapat di-hash olehnya`);
+        return;
+      }
       const got = computed.get(path);
       if (got === undefined) {
         if (!unreadable.has(path)) add(displayName(path), 'listed_missing', `${displayName(path)} is listed in SHA256SUMS but missing from the bundle`, `${displayName(path)} tercantum di SHA256SUMS tetapi tidak ada di paket`);
@@ -321,6 +324,8 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     if (sig) keys.set(sig.keyId, sig.publicKey);
     const logs = new Map<string, CustodyLink[]>();
     for (const c of manifest.custody) {
+      const listed = c.action === 'import' && c.details && typeof c.details === 'object' ? (c.details as { keys?: unknown }).keys : undefined;
+      if (listed) for (const [id, k] of keyMap(listed).keys) if (!keys.has(id)) keys.set(id, k);
       const list = logs.get(c.recordId);
       if (list) list.push(c as CustodyLink);
       else logs.set(c.recordId, [c as CustodyLink]);
@@ -332,7 +337,8 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       const proof = await checkRecord(r, log, { keys, trustedServerKeys: trusted });
       proofs.push(proof);
       const f = `evidence/${r.id}/record.json`;
-      for (const p of proof.problems) add(f, p.code, p.message, p.messageId);
+      // The custody log (and the receipts in it) live in manifest.json; the record's own content in its record.json.
+      for (const p of proof.problems) add(/^(custody|receipt|edit_log)/.test(p.code) ? 'manifest.json' : f, p.code, p.message, p.messageId);
       if (!proof.legacy || log.some((e) => e.keyId)) anySigned = true;
       // The bundle's signer is the installation that exported the record: its log ends with the
       // export entry that installation signed, at the bundle's time, by the bundle's author.
@@ -372,6 +378,9 @@ function checkBundleSignature(bytes: Uint8Array, sums: Uint8Array | null, add: (
   }
   if (keyIdOf(s.publicKey) !== s.keyId) return bad('the key id does not match the public key', 'id kunci tidak cocok dengan kunci publik');
   if (!sums) return bad('SHA256SUMS, which it signs, is missing', 'SHA256SUMS yang ditandatanganinya tidak ada');
+  const h = createSha256();
+  h.update(sums);
+  if (s.signedSha256 !== h.digestHex()) return bad('signedSha256 is not the SHA-256 of SHA256SUMS', 'signedSha256 bukan SHA-256 dari SHA256SUMS');
   return verifyText(s.publicKey, s.signature, new TextDecoder().decode(sums)).then((ok) => {
     if (!ok) return bad('the signature does not match SHA256SUMS (the file list or a hash in it was changed)', 'tanda tangan tidak cocok dengan SHA256SUMS (daftar berkas atau hash di dalamnya diubah)');
     return { ...s, publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x: s.publicKey.x, y: s.publicKey.y } };

@@ -54,6 +54,7 @@ interface CheckableRecord {
   id: string;
   capturedAt: string;
   screenshot: { sha256: string; full?: { sha256: string } | null };
+  source?: { sha256: string } | null;
   subject?: { name?: string | null; nip?: string | null };
   attestation?: Attestation | null;
 }
@@ -160,9 +161,11 @@ export async function checkRecord(record: CheckableRecord, log: readonly Custody
     if (b.capturedSha256 !== capturedSha256(a.payload)) wrong.push('the signed capture differs');
     if (b.screenshotSha256 !== record.screenshot.sha256) wrong.push('the screenshot hash differs');
     if ((b.fullSha256 ?? null) !== (record.screenshot.full?.sha256 ?? null)) wrong.push('the full-tab screenshot hash differs');
+    if ((b.sourceSha256 ?? null) !== (record.source?.sha256 ?? null)) wrong.push('the source HTML hash differs');
     if (b.installationKeyId !== a.keyId) wrong.push('it names another capture key');
     const at = b.custodyHead === null ? -1 : hashes.indexOf(b.custodyHead);
     if (at < 0 || at >= i || b.custodyLength !== at + 1) wrong.push('the custody log it received is not this log');
+    else if (log[at]!.keyId && b.uploaderKeyId !== log[at]!.keyId) wrong.push('it names another uploading installation');
     if (wrong.length) {
       add('receipt_mismatch', `server receipt in custody entry ${i + 1} does not match: ${wrong.join(', ')}`, `tanda terima server pada entri serah-terima ${i + 1} tidak cocok: ${wrong.join(', ')}`);
     }

@@ -39,8 +39,9 @@ export function changesOf(entry: EditEntry): EditChange[] | null {
   const out: EditChange[] = [];
   for (const c of d.changes as unknown[]) {
     const cc = c as Partial<EditChange> | null;
-    if (!cc || typeof cc !== 'object' || typeof cc.path !== 'string') return null;
-    out.push({ path: cc.path, from: cc.from ?? null, to: cc.to ?? null });
+    // path, from and to must all be present (null is a value; absent is not)
+    if (!cc || typeof cc !== 'object' || typeof cc.path !== 'string' || !('from' in cc) || !('to' in cc)) return null;
+    out.push({ path: cc.path, from: cc.from, to: cc.to });
   }
   return out;
 }
@@ -56,7 +57,7 @@ export function replayEdits(signed: Record<string, unknown>, log: readonly EditE
     const e = log[i]!;
     if (e.action !== 'edit') continue;
     const changes = changesOf(e);
-    if (!changes) return { ok: false, entryIndex: i, path: '', reason: `custody entry ${i + 1} (edit) does not list its changes`, reasonId: `entri serah-terima ${i + 1} (ubah) tidak mencantumkan perubahannya` };
+    if (!changes) return { ok: false, entryIndex: i, path: '', reason: `custody entry ${i + 1} (edit) does not list its changes as {path, from, to}`, reasonId: `entri serah-terima ${i + 1} (ubah) tidak mencantumkan perubahannya sebagai {path, from, to}` };
     for (const c of changes) {
       const parts = c.path.split('.');
       const [section, key] = parts;

@@ -29,7 +29,7 @@ export type UploadOutcome =
   /** 201 stored now, 200 stored earlier (a retry). The receipt was checked against the record. */
   | { kind: 'stored'; status: 201 | 200; receipt: Receipt }
   /** 401/403, or no usable token / server address (status null): pause sync and tell the monitor. */
-  | { kind: 'auth'; status: 401 | 403 | null; message: string }
+  | { kind: 'auth'; status: 401 | 403 | null; message: string; code?: string }
   /** 400/409/413/422 and other definitive 4xx: this record fails with the server's reason. */
   | { kind: 'rejected'; status: number; message: string }
   /** Transient: 429, 5xx, network error, timeout, abort, bad 2xx reply. Retry with backoff. */
@@ -137,6 +137,16 @@ function serverReason(bodyText: string): string | null {
   return null;
 }
 
+/** The server's machine-readable refusal code (`{error, code}`), e.g. device_not_approved. */
+function serverCode(bodyText: string): string | null {
+  try {
+    const c = (JSON.parse(bodyText) as { code?: unknown } | null)?.code;
+    return typeof c === 'string' && /^[a-z_]{1,40}$/.test(c) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
 function isReceipt(v: unknown): v is Receipt {
   if (!v || typeof v !== 'object') return false;
   const r = v as Record<string, unknown>;
@@ -183,7 +193,8 @@ export function classifyResponse(
     };
   }
   if (status === 401 || status === 403) {
-    return { kind: 'auth', status, message: msg(status === 401 ? 'token not accepted' : 'token not allowed') };
+    const code = serverCode(bodyText);
+    return { kind: 'auth', status, message: msg(status === 401 ? 'token not accepted' : 'token not allowed'), ...(code ? { code } : {}) };
   }
   if (status === 429 || status === 408 || status === 425) {
     const retryAfterMs = parseRetryAfter(retryAfter);

@@ -15,11 +15,13 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/app';
 import {
-  clickInPageFlag, readStore, ROOT, serviceWorker, startSyncRig, stopSyncRig, until, waitForPage, type FixtureServer,
+  clickInPageFlag, configureBackend, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker,
+  startSyncRig, stopSyncRig, tempProfile, until, waitForPage, type FixtureServer,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-integrity-42';
 const NIP = '198503122010011002';
+const COORDINATOR = 'e2e-token-koordinator-integrity-7';
 
 describe('integrity: flag -> edit -> sync -> export -> verify with the trusted server key (Chromium)', () => {
   let fixtures: FixtureServer;
@@ -31,7 +33,7 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
   let id = '';
 
   before(async () => {
-    ({ fixtures, backend, context, extId, page } = await startSyncRig('integrity', TOKEN));
+    ({ fixtures, backend, context, extId, page } = await startSyncRig('integrity', TOKEN, [{ monitor: 'koordinator', token: COORDINATOR, role: 'coordinator' }]));
   });
   after(async () => {
     await stopSyncRig({ fixtures, backend, context });
@@ -94,5 +96,40 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
     assert.equal(py.status, 0, py.stdout + py.stderr);
     assert.match(py.stdout, /RESULT: VALID/);
     assert.match(py.stdout, new RegExp(`monitor rahmat`));
+  });
+
+  it('a second browser of the same monitor waits for the coordinator, is told so in Indonesian, and syncs once approved', async () => {
+    const second = await launchChromium(tempProfile('integrity-second'), fixtures.port);
+    try {
+      const ext2 = extensionId(await serviceWorker(second));
+      await configureBackend(second, ext2, backend.url, TOKEN);
+      const page2 = await second.newPage();
+      await page2.goto(E2E_POST_URL);
+      const id2 = await flagAndSave(second, page2, '#comment-sinta');
+      const popup = await second.newPage();
+      await popup.goto(`chrome-extension://${ext2}/popup.html`);
+      await popup.waitForSelector('#sync-status[data-state="paused"]', { timeout: 30_000 });
+      const text = await popup.textContent('#sync-status') ?? '';
+      assert.match(text, /belum disetujui koordinator/);
+      const pending = await until(async () => (await backend.storage.listKeys()).find((k) => k.status === 'pending'), 'pending key');
+      assert.equal(pending.monitor, 'rahmat');
+      assert.ok(text.includes(pending.keyId.slice(0, 16)), `the message names the device key: ${text}`);
+      assert.equal(await backend.storage.get(id2), null, 'nothing stored before approval');
+      // The options page shows the same key, so the coordinator can compare it.
+      const opts = await second.newPage();
+      await opts.goto(`chrome-extension://${ext2}/options.html`);
+      await opts.waitForSelector('#device-key');
+      assert.ok((await opts.textContent('#device-key'))!.includes(pending.keyId.slice(0, 16)));
+      await opts.close();
+
+      const approve = await fetch(`${backend.url}/v1/keys/${pending.keyId}/approve`, { method: 'POST', headers: { Authorization: `Bearer ${COORDINATOR}` } });
+      assert.equal(approve.status, 200);
+      await popup.click('#sync-now');
+      await until(async () => (await readStore(await serviceWorker(second), { blobs: false })).records.find((r) => r.id === id2 && r.status === 'synced'), 'synced after approval', 45_000);
+      const row = await backend.storage.get(id2);
+      assert.equal(JSON.parse(row!.receiptJson).payload.includes(pending.keyId), true, 'the receipt names the approved device key');
+    } finally {
+      await second.close();
+    }
   });
 });

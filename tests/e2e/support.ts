@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/app';
+import type { TokenEntry } from '../../server/tokens';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROME_EXT = join(ROOT, '.output/e2e/chrome-mv3');
@@ -320,12 +321,12 @@ export interface SyncRig {
   extId: string;
   page: Page;
 }
-export async function startSyncRig(name: string, token: string): Promise<SyncRig> {
+export async function startSyncRig(name: string, token: string, moreTokens: TokenEntry[] = []): Promise<SyncRig> {
   const fixtures = await startFixtureServer();
   fixtures.route('www.facebook.com', '/permalink.php', 'facebook-permalink.html');
   const backend = await startServer({
     port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), `asn-e2e-${name}-server-`)),
-    tokens: { rahmat: token }, testHooks: true, log: process.env.E2E_SERVER_LOG ? (l: string) => console.error(`[server] ${l}`) : false,
+    tokens: [{ monitor: 'rahmat', token }, ...moreTokens], testHooks: true, log: process.env.E2E_SERVER_LOG ? (l: string) => console.error(`[server] ${l}`) : false,
   });
   const context = await launchChromium(tempProfile(name), fixtures.port);
   const extId = extensionId(await serviceWorker(context));

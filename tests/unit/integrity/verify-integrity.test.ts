@@ -54,16 +54,16 @@ describe('bundle verifier: signatures and custody chains', () => {
       files['manifest.json'] = bytes(JSON.stringify(m));
       // keep SHA256SUMS consistent so only the chain (and the exporter's signature over SHA256SUMS) can tell
       const { createHash } = require('node:crypto') as typeof import('node:crypto');
-      const sums = Object.entries(files).filter(([n]) => n !== 'SHA256SUMS')
+      // (as the writer does: SHA256SUMS lists neither itself nor signature.json)
+      const sums = Object.entries(files).filter(([n]) => n !== 'SHA256SUMS' && n !== 'signature.json')
         .map(([n, b]) => `${createHash('sha256').update(b).digest('hex')}  ${n}`).join('\n') + '\n';
       files['SHA256SUMS'] = bytes(sums);
     });
     const res = await verifyBundle(tampered);
-    // Record problems (the custody log's included) are reported against the record they concern
-    // (evidence/<id>/record.json), naming the record. Rewriting SHA256SUMS also breaks the bundle's
-    // signature: a legitimate second problem.
+    // A custody problem is reported against manifest.json (where the log lives), naming the record.
+    // Rewriting SHA256SUMS also breaks the bundle's signature: a legitimate second problem.
     expect(res.problems.map((x) => [x.file, x.code])).toEqual([
-      ['signature.json', 'bundle_signature_invalid'], [`evidence/${a.record.id}/record.json`, 'custody_broken'],
+      ['signature.json', 'bundle_signature_invalid'], ['manifest.json', 'custody_broken'],
     ]);
     const p = res.problems.find((x) => x.code === 'custody_broken');
     expect(p?.message).toContain(a.record.id);
