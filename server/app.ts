@@ -535,7 +535,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
 
     if (path === '/' || path === '/records') {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD' });
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
       const who = options.publicListing ? 'public' : `monitor=${authorize(req, 'list', true)}`;
       const html = renderRecordsPage(await storage.list(parseLimit(url)), { version: SERVER_VERSION, total: await storage.count() });
       send(res, 200, html, 'text/html; charset=utf-8', {
