@@ -16,6 +16,7 @@ import type { CustodyLink } from '../lib/integrity/custody';
 import { capturedSha256, makeReceipt, type Receipt, type ServerKeyJwk } from '../lib/integrity/receipt';
 import { checkRecord, keyMap } from '../lib/integrity/record-check';
 import { canonicalJson } from './canonical';
+import { exportRecords, EXPORT_MAX_RECORDS } from './export';
 import { loadOrCreateServerKey } from './keys';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { renderRecordsPage } from './html';
@@ -30,14 +31,8 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url)
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const UUID_LIKE = /^[0-9A-Za-z-]{1,64}$/;
 
-export const SERVER_VERSION: string = await (async () => {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-})();
+export { SERVER_VERSION } from './version';
+import { SERVER_VERSION } from './version';
 
 export interface ServerOptions {
   /** 0 = an ephemeral port. Default 8787. */
@@ -513,6 +508,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         });
       }
       return `monitor=${monitor} id=${row.id}`;
+    }
+
+    if (path === '/v1/export') {
+      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
+      const who = authorizeRole(req, 'list');
+      if (who.role === 'monitor') throw new HttpError(403, 'only a coordinator or an auditor may export from the server', {}, 'forbidden');
+      const idsParam = url.searchParams.get('ids');
+      const ids = idsParam === null ? undefined : idsParam.split(',').filter(Boolean);
+      if (ids && (ids.length === 0 || ids.length > EXPORT_MAX_RECORDS || ids.some((x) => !UUID_LIKE.test(x)))) throw new HttpError(400, 'ids must be a comma-separated list of record ids');
+      const monitorParam = url.searchParams.get('monitor') ?? undefined;
+      const rows = await storage.rows({ ids, monitor: monitorParam }, EXPORT_MAX_RECORDS + 1);
+      if (rows.length === 0) throw new HttpError(404, 'no records match');
+      if (rows.length > EXPORT_MAX_RECORDS) throw new HttpError(400, `more than ${EXPORT_MAX_RECORDS} records: export fewer at a time (ids=... or monitor=...)`);
+      const name = `bukti-asn-server-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.zip`;
+      res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      try {
+        const out = await exportRecords({
+          rows, storage, screenshotsDir, serverKey, exportedBy: who.monitor,
+          onChunk: async (chunk, final) => {
+            if (!res.write(chunk)) await new Promise<void>((ok) => res.once('drain', () => ok()));
+            if (final) res.end();
+          },
+        });
+        return `${who.role}=${who.monitor} export records=${out.recordCount} bytes=${out.size}`;
+      } catch (e) {
+        res.destroy(e as Error); // the client sees a cut download, never a bundle that looks whole
+        return `export failed: ${(e as Error).message}`;
+      }
     }
 
     if (path === '/v1/keys') {

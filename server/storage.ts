@@ -61,6 +61,8 @@ export interface EvidenceStorage {
   get(id: string): Promise<StoredEvidence | null>;
   /** Newest first. */
   list(limit: number): Promise<EvidenceSummary[]>;
+  /** Full rows for an export: the given ids, or a monitor's, or all; oldest first. */
+  rows(filter: { ids?: readonly string[]; monitor?: string }, limit: number): Promise<StoredEvidence[]>;
   count(): Promise<number>;
   /** The key registry: binds a monitor's first key, lists later ones as pending. */
   registerKey(monitor: string, keyId: string, publicKeyJson: string, now: string): Promise<InstallationKey>;
@@ -265,6 +267,19 @@ export class SqlEvidenceStorage implements EvidenceStorage {
         subjectName: s.subjectName, sha256: s.sha256, pageUrl: s.pageUrl, capturedAt: s.capturedAt,
       };
     });
+  }
+
+  async rows(filter: { ids?: readonly string[]; monitor?: string }, limit: number): Promise<StoredEvidence[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.ids) { params.push([...filter.ids]); where.push(`id = ANY($${params.length})`); }
+    if (filter.monitor !== undefined) { params.push(filter.monitor); where.push(`monitor = $${params.length}`); }
+    params.push(Math.max(0, Math.floor(limit)));
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM evidence ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(fromRow);
   }
 
   async count(): Promise<number> {

@@ -917,10 +917,12 @@ def check_record(rec, entries, base_ring, problems, trusted_kids, info):
 
     # 4. receipts --------------------------------------------------------------------------
     for i, e in enumerate(entries):
-        if e.get("action") != "sync" or not isinstance(e.get("details"), dict) \
+        # docs/integrity.md rule 4: the extension keeps receipts in `sync` entries, the server's
+        # own export in its `import` entry
+        if e.get("action") not in ("sync", "import") or not isinstance(e.get("details"), dict) \
                 or "receipt" not in e["details"]:
             continue
-        where = "receipt in custody entry %d (sync)" % (i + 1)
+        where = "receipt in custody entry %d (%s)" % (i + 1, e.get("action"))
         rc = e["details"]["receipt"]
         rinfo = {"entry": i + 1, "valid": False, "trusted": False}
         info["receipts"].append(rinfo)

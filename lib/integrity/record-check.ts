@@ -147,7 +147,8 @@ export async function checkRecord(record: CheckableRecord, log: readonly Custody
   const hashes = log.map((e) => e.hash ?? null);
   for (let i = 0; i < log.length; i++) {
     const e = log[i]!;
-    const r = e.action === 'sync' && e.details && typeof e.details === 'object' ? (e.details as { receipt?: unknown }).receipt : undefined;
+    // The extension keeps the receipt in its `sync` entry; the server, exporting, in its `import` entry.
+    const r = (e.action === 'sync' || e.action === 'import') && e.details && typeof e.details === 'object' ? (e.details as { receipt?: unknown }).receipt : undefined;
     if (r === undefined || (r as { format?: unknown } | null)?.format === undefined) continue; // 0.1.0 sync entries: {id, receivedAt, sha256}
     const rc = await verifyReceipt(r);
     if (!rc.ok) {

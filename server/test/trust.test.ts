@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../lib/export/verify';
 import { generateSigningKey, fromB64url } from '../../lib/integrity/keys';
 import { startServer, type RunningServer } from '../app';
 import { makePng, makeRecord, postEvidence, postSigned, signRecord, TEST_TOKENS } from './helpers';
@@ -86,5 +87,26 @@ describe('the server as trust anchor', () => {
     const ok = await fetch(`${srv.url}/v1/keys/${other.keyId}/approve`, { method: 'POST', headers: { Authorization: `Bearer ${COORD}` } });
     expect(ok.status).toBe(200);
     expect((await postSigned(srv.url, s, png)).status).toBe(201);
+  });
+
+  it("a coordinator's export from the server carries the same proofs and verifies against the server key (library, Python)", async () => {
+    const denied = await fetch(`${srv.url}/v1/export?monitor=alpha`, { headers: { Authorization: `Bearer ${TEST_TOKENS[0]!.token}` } });
+    expect(denied.status).toBe(403);
+    const res = await fetch(`${srv.url}/v1/export?monitor=alpha`, { headers: { Authorization: `Bearer ${COORD}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    const zip = new Uint8Array(await res.arrayBuffer());
+    const r = await verifyBundle(zip, { trustedServerKeys: [srv.serverKey.kid] });
+    expect(r.ok, r.problems.map((p) => p.message).join('\n')).toBe(true);
+    expect(r.trust.signerKeyId).toBe(srv.serverKey.kid);
+    expect(r.proofs.length).toBeGreaterThanOrEqual(2);
+    for (const p of r.proofs) {
+      expect(p.receipts.some((x) => x.ok && x.trusted && x.body?.monitor === 'alpha')).toBe(true);
+      expect(p.holderKeyId).toBe(srv.serverKey.kid);
+    }
+    writeFileSync(join(dir, 'server-export.zip'), zip);
+    const py = spawnSync('python3', [join(__dirname, '../../tools/verify_bundle.py'), join(dir, 'server-export.zip'), '--server-key', srv.serverKey.kid], { encoding: 'utf8' });
+    expect(py.status, py.stdout + py.stderr).toBe(0);
+    expect(py.stdout).toMatch(/monitor alpha \(trusted\)/);
   });
 });

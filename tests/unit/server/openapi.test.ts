@@ -228,6 +228,7 @@ const TOKENS = [
   { monitor: 'uploader', token: 'token-upload-33', scopes: ['upload' as const] },
   { monitor: 'gone', token: 'token-gone-8901', enabled: false },
   { monitor: 'koordinator', token: 'token-coord-4444', role: 'coordinator' as const },
+  { monitor: 'auditor', token: 'token-audit-5555', role: 'auditor' as const },
 ];
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const ALPHA = bearer('token-alpha-123');
@@ -568,6 +569,25 @@ describe('the server answers as documented', () => {
       await call(srv.url, 'POST', `/v1/keys/${k.keyId}/revoke`, 500, { headers: COORD });
     } finally {
       Object.assign(srv.storage, saved);
+    }
+  });
+
+  it('/v1/export: a signed bundle for a coordinator or an auditor', async () => {
+    const zip = (await call(srv.url, 'GET', '/v1/export?monitor=alpha', 200, { headers: COORD })) as Uint8Array;
+    expect(Buffer.from(zip.subarray(0, 4)).toString('hex')).toBe('504b0304');
+    await call(srv.url, 'GET', `/v1/export?ids=${stored.record.id}`, 200, { headers: bearer('token-audit-5555') });
+    await call(srv.url, 'GET', '/v1/export?ids=..%2F..', 400, { headers: COORD });
+    await call(srv.url, 'GET', '/v1/export?monitor=nobody', 404, { headers: COORD });
+    await call(srv.url, 'GET', '/v1/export', 401);
+    await call(srv.url, 'GET', '/v1/export', 403, { headers: ALPHA });
+    await call(srv.url, 'OPTIONS', '/v1/export', 204);
+    await call(srv.url, 'POST', '/v1/export', 405, { headers: COORD, body: 'x' });
+    const saved = srv.storage.rows;
+    Object.assign(srv.storage, { rows: () => Promise.reject(new Error('storage unavailable (test)')) });
+    try {
+      await call(srv.url, 'GET', '/v1/export', 500, { headers: COORD });
+    } finally {
+      Object.assign(srv.storage, { rows: saved });
     }
   });
 
