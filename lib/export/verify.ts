@@ -12,6 +12,7 @@ import { isPublicJwk, keyIdOf, verifyText } from '../integrity/keys';
 import { checkRecord, keyMap, type RecordProof } from '../integrity/record-check';
 import { BUNDLE_SIGNATURE_FORMAT, SIGNATURE_FILE, type BundleSignature } from './bundle';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
+import { firstDuplicateKey } from './json-duplicates';
 import { checkManifest, type Manifest } from './manifest';
 import { createSha256 } from './sha256';
 import {
@@ -192,7 +193,13 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
       const bytes = await readEntryBytes(reader, dir, mEntry, limitFor('manifest.json'));
       let json: unknown;
       try {
-        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        json = JSON.parse(text);
+        const dup = firstDuplicateKey(text);
+        if (dup !== null) {
+          add('manifest.json', 'manifest_json', `manifest.json names the member ${JSON.stringify(dup).slice(0, 60)} twice in one object (readers could see different values)`, `manifest.json menyebut anggota ${JSON.stringify(dup).slice(0, 60)} dua kali dalam satu objek (pembaca dapat melihat nilai berbeda)`);
+          json = undefined;
+        }
       } catch (err) {
         add('manifest.json', 'manifest_json', `manifest.json is not valid JSON (${(err as Error).message})`, `manifest.json bukan JSON yang sah (${(err as Error).message})`);
       }
@@ -369,7 +376,9 @@ function checkBundleSignature(bytes: Uint8Array, sums: Uint8Array | null, add: (
   const bad = (m: string, mi: string) => { add(SIGNATURE_FILE, 'bundle_signature_invalid', `${SIGNATURE_FILE}: ${m}`, `${SIGNATURE_FILE}: ${mi}`); return null; };
   let s: BundleSignature;
   try {
-    s = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as BundleSignature;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    s = JSON.parse(text) as BundleSignature;
+    if (firstDuplicateKey(text) !== null) return bad('a member appears twice in one object', 'sebuah anggota muncul dua kali dalam satu objek');
   } catch {
     return bad('not valid JSON', 'bukan JSON yang sah');
   }
@@ -398,7 +407,10 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
 function checkRecordJson(name: string, bytes: Uint8Array, rec: EvidenceRecord, add: (f: string, c: string, m: string, mi: string) => void): void {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    json = JSON.parse(text);
+    const dup = firstDuplicateKey(text);
+    if (dup !== null) throw new Error(`the member ${JSON.stringify(dup).slice(0, 60)} appears twice in one object`);
   } catch (err) {
     add(name, 'record_json', `${name} is not valid JSON (${(err as Error).message})`, `${name} bukan JSON yang sah (${(err as Error).message})`);
     return;

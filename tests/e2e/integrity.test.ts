@@ -91,6 +91,8 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
     assert.match(cli.stdout, new RegExp(`signed at capture by installation ${installation}`));
     assert.match(cli.stdout, new RegExp(`changed by the monitor after capture: subject.nip: null -> "${NIP}"`));
     assert.match(cli.stdout, /RESULT: bundle VALID/);
+    assert.doesNotMatch(cli.stdout, /0\.1\.0/, 'a record captured by this version is held to the strict rule, not the 0.1.0 exception');
+    assert.doesNotMatch(local.record.client.extensionVersion, /^0\.1\./);
 
     const py = spawnSync('python3', [join(ROOT, 'tools/verify_bundle.py'), zip, '--server-key', health.serverKey.kid], { encoding: 'utf8' });
     assert.equal(py.status, 0, py.stdout + py.stderr);

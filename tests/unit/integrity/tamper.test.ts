@@ -149,6 +149,14 @@ describe('tamper suite: the extension library, the CLI and the Python verifier a
     expect(v.py.status, v.py.out).toBe(0);
     expect(v.cli.out).toContain(`received by server ${serverKey.keyId.slice(0, 16)} at 2024-09-13T03:02:00.000Z from monitor siti, installation ${monitorKey.keyId.slice(0, 16)} (trusted server key)`);
     expect(v.cli.out).toContain('changed by the monitor after capture: subject.nip: "198501012010011001" -> "198501012010011999"');
+    // The printed report says what is proven, per record: signature, device, server receipt, and
+    // the monitor's changes with the captured values.
+    const report = strFromU8(unzipSync(intact)['report.html']!).replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+    expect(report).toContain('Yang terbukti');
+    expect(report).toContain('NIP: semula "198501012010011001" , menjadi "198501012010011999" (oleh Siti Aminah)');
+    expect(report).toContain('dari pengawas siti');
+    expect(report).toContain(`Perangkat (instalasi) penanda tangan ${monitorKey.keyId.slice(0, 16)}`);
+    expect(report).toContain('belum ada tanda terima server');
     const untrusted = await verifyAll(intact, 'intact-untrusted', false);
     expect(untrusted.cli.status).toBe(0);
     expect(untrusted.cli.out).toContain('rest on this bundle alone');
