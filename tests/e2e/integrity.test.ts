@@ -9,7 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -98,6 +100,30 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
     assert.equal(py.status, 0, py.stdout + py.stderr);
     assert.match(py.stdout, /RESULT: VALID/);
     assert.match(py.stdout, new RegExp(`monitor rahmat`));
+
+    // A forger changes the NIP back in manifest.json and record.json and recomputes SHA256SUMS:
+    // the manager's verify screen (the extension's own verifier) refuses it and names the record.
+    const files = unzipSync(new Uint8Array(readFileSync(zip)));
+    const manifestJson = JSON.parse(strFromU8(files['manifest.json']!)) as { records: { id: string; subject: { nip: string } }[] };
+    const target = manifestJson.records.find((r) => r.id === id)!;
+    target.subject.nip = '199912312020121001';
+    files['manifest.json'] = strToU8(JSON.stringify(manifestJson, null, 2));
+    files[`evidence/${id}/record.json`] = strToU8(JSON.stringify(target, null, 2));
+    files.SHA256SUMS = strToU8(Object.keys(files).filter((n) => n !== 'SHA256SUMS' && n !== 'signature.json')
+      .map((n) => `${createHash('sha256').update(files[n]!).digest('hex')}  ${n}\n`).join(''));
+    const forged = join(work, 'forged.zip');
+    writeFileSync(forged, zipSync(files));
+    const screen = await context.newPage();
+    await screen.goto(`chrome-extension://${extId}/manager.html`);
+    await screen.setInputFiles('#verify-file', forged);
+    await screen.waitForSelector('#verify-result', { timeout: 30_000 });
+    assert.equal(await screen.getAttribute('#verify-result', 'data-ok'), 'false');
+    const shown = await screen.textContent('#verify-problems') ?? '';
+    assert.ok(shown.includes(id) && shown.includes('subject.nip'), `the screen names the record and the field: ${shown}`);
+    assert.equal(await screen.locator('#import').count(), 0, 'no import for a forged bundle');
+    await screen.close();
+    const cliForged = spawnSync(process.execPath, [join(ROOT, 'bin/asn-evidence.mjs'), 'verify', forged], { encoding: 'utf8' });
+    assert.equal(cliForged.status, 1, cliForged.stdout);
   });
 
   it('a second browser of the same monitor waits for the coordinator, is told so in Indonesian, and syncs once approved', async () => {
