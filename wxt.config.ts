@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 
 // Production builds ask for no host access: captures use activeTab (a real user gesture) and the
 // backend origin is requested at run time as an optional host permission. The e2e build (mode
@@ -9,10 +10,35 @@ import preact from '@preact/preset-vite';
 const argv = process.argv.join(' ');
 const e2eBuild = /--mode[= ]e2e\b/.test(argv);
 
+/**
+ * zod runs jitless (lib/zod-config.ts), so its schema compiler, the only Function-constructor use in
+ * the bundle, is unreachable; remove it so no eval-capable code ships (web-ext lint: 0
+ * DANGEROUS_EVAL). The build fails if zod changes shape and the replacement no longer applies.
+ */
+function noEval(): Plugin {
+  const edits: [RegExp, RegExp, string][] = [
+    [/zod\/v4\/core\/doc\.js$/, /const F = Function;[\s\S]*?return factory\(\.\.\.Object\.values\(this\.closed\)\);/, 'throw new Error("zod JIT disabled (jitless)");'],
+    [/zod\/v4\/core\/util\.js$/, /const F = Function;\s*new F\(""\);\s*return true;/, 'return false;'],
+  ];
+  return {
+    name: 'asn-no-eval',
+    enforce: 'pre',
+    transform(code, id) {
+      const path = id.split('?')[0]!.replace(/\\/g, '/');
+      for (const [file, find, replace] of edits) {
+        if (!file.test(path)) continue;
+        if (!find.test(code)) throw new Error(`noEval: ${path} changed; update wxt.config.ts`);
+        return code.replace(find, replace);
+      }
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   outDirTemplate: e2eBuild ? 'e2e/{{browser}}-mv{{manifestVersion}}' : '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}',
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), noEval()] }),
   manifest: ({ browser, mode, manifestVersion }) => {
     const e2e = mode === 'e2e';
     // The three supported sites: the content script runs there anyway (same install warning),

@@ -7,6 +7,7 @@
  * messages over 64 MiB, so the page sends large files in chunks first ('bundle-chunk', kept here
  * in memory for a few minutes) and then names the upload.
  */
+import '../zod-config';
 import { z } from 'zod';
 import { EVIDENCE_STATUSES } from '../db/evidence-db';
 import type { ToBackgroundExport } from '../export-protocol';

@@ -1,4 +1,5 @@
 /** zod schemas for every message the background accepts: nothing is trusted before parsing. */
+import '../zod-config';
 import { z } from 'zod';
 import { EMPLOYMENT_TYPES, VIOLATION_TYPES } from '../record/schema';
 import { PICK_FIELDS } from '../messages';

@@ -5,6 +5,7 @@
  * Passphrases arrive only from the extension's own pages (checked by the router), are parsed with
  * zod, and are never logged, stored or put in a reply.
  */
+import '../zod-config';
 import { z } from 'zod';
 import { clearAllEvidence, convertAllRows, listIdsAndStatus } from '../db/evidence-db';
 import { appendDeletion } from '../workbench/deletions';

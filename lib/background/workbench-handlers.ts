@@ -11,6 +11,7 @@
  * - records being sent or already synced are not changed (same rule as save-evidence);
  * - a deletion first writes a tombstone to the hash-chained deletion log, then deletes.
  */
+import '../zod-config';
 import { z } from 'zod';
 import { groupCases } from '../cases/group';
 import { isKnownZone } from '../cases/deadline';

@@ -3,6 +3,7 @@
  * receiving offices and auditors read it. `format` and `formatVersion` are checked first so a
  * wrong file gets a precise message instead of a list of zod issues.
  */
+import '../zod-config';
 import { z } from 'zod';
 import { describeIssues, evidenceRecordSchema } from '../record/schema';
 

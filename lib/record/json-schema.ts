@@ -1,4 +1,5 @@
 /** JSON Schemas of the public contracts, generated from the zod schemas (docs/*.schema.json). */
+import '../zod-config';
 import { z } from 'zod';
 import { manifestSchema } from '../export/manifest';
 import { evidenceRecordSchema } from './schema';

@@ -4,6 +4,7 @@
  * Imported by the background, the extension pages, the reference backend and the verifier;
  * never by the content script (zod is ~95 KB gzip), which only uses the inferred types.
  */
+import '../zod-config';
 import { z } from 'zod';
 import { SOURCE_MAX_BYTES } from './source';
 

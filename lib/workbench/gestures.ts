@@ -1,4 +1,5 @@
 /** Validation of gesture marks against the record's screenshot (background side; uses zod). */
+import '../zod-config';
 import { z } from 'zod';
 import { gestureSchema } from '../record/schema';
 import { boxInside, type Size } from './geometry';
