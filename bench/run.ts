@@ -7,6 +7,8 @@
  *     also with the local store encrypted, and the unlock against a bare PBKDF2 derivation
  *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
  *   - export: 1,000 records x 300 KB through writeBundle vs a bare fflate zip (Node)
+ *   - verifier: 120,000 signed custody entries vs 1,000 x 120 (linear), and the peak memory while a
+ *     0.5 MB ZIP declaring a 500 MiB SHA256SUMS is refused
  *   - watchlist marking: a 5,000-post feed with 1,000 watched accounts, page main-thread time with
  *     marking vs the same page with marking off (Chromium)
  * Needs `npm run build` and `npm run build:e2e` first (the npm script does both).
@@ -15,6 +17,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { runCaptureBench } from './capture';
 import { runSyncBench } from './sync';
+import { runVerifyBench } from './verify';
 import { runWatchlistBench } from './watchlist';
 // @ts-expect-error plain ESM module without types
 import { runExportBench } from './export.mjs';
@@ -67,6 +70,11 @@ const exp = await runExportBench({ records: quick ? 200 : 1000, kb: 300, runs: q
 // for 1,000 records the product's setting is the "report without embedded images" run.
 const productRatio = exp.records > 100 ? exp.ratioWithoutEmbeddedReportImages : exp.ratio;
 rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${productRatio.toFixed(2)} as exported (target <= 1.5) ${productRatio <= 1.5 ? 'ok' : 'MISS'}; ${exp.ratio.toFixed(2)} with every screenshot also embedded in report.html`]);
+
+console.error('verifier (Node)…');
+const ver = await runVerifyBench({ entries: quick ? 20_000 : 120_000, log });
+rows.push([`verify: 1 record, ${ver.entries} signed custody entries`, `${(ver.bigMs / 1000).toFixed(1)} s`, `1,000 entries ${ver.smallMs.toFixed(0)} ms x ${ver.entries / 1000}`, `ratio ${ver.ratio.toFixed(2)} (linear = 1.0) ${ver.ratio <= 1.5 ? 'ok' : 'MISS'}`]);
+rows.push([`verify: ${ver.hostileKB.toFixed(0)} KB ZIP declaring a 500 MiB SHA256SUMS`, `${/limit/.test(ver.refused) ? 'refused by its cap' : ver.refused}, peak +${ver.hostileMB.toFixed(0)} MiB RSS`, `normal small bundle peak +${ver.normalMB.toFixed(0)} MiB`, `${ver.hostileMB < 64 ? 'bounded ok' : 'MISS'}`]);
 
 console.error('watchlist marking (Chromium)…');
 const wl = await runWatchlistBench({ posts: quick ? 1000 : 5000, watched: quick ? 200 : 1000, runs: quick ? 1 : 3, log });

@@ -84,6 +84,8 @@ export interface WriteBundleResult {
 }
 
 export const SIGNATURE_FILE = 'signature.json';
+/** manifest.json is parsed whole by verifiers, so it has a cap (128 MiB, some 15,000 records with their logs). */
+export const MANIFEST_MAX_BYTES = 128 * 1024 * 1024;
 export const BUNDLE_SIGNATURE_FORMAT = 'asn-evidence-bundle-signature' as const;
 
 /** signature.json: the exporting installation's ES256 signature over the bytes of SHA256SUMS. */
@@ -307,7 +309,8 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
         ? await signedCustodyEntry(record.id, own as CustodyLink[], exportEntry as CustodyLink, opts.signer) as CustodyEntry
         : appendCustody(record.id, own as CustodyLink[], exportEntry as CustodyLink).at(-1) as CustodyEntry
       : exportEntry;
-    custody.push(...own, chained);
+    for (const e of own) custody.push(e); // a loop: a log of 100,000+ entries would overflow push(...)
+    custody.push(chained);
     collectKeys(keys, record, [...own, chained]);
     records.push(record);
     sizes.push(shot.byteLength);
@@ -325,7 +328,11 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     custody,
     ...(keys.size ? { keys: [...keys].map(([keyId, publicKey]) => ({ keyId, publicKey })) } : {}),
   });
-  await w.writeText('manifest.json', [JSON.stringify(manifest, null, 2) + '\n'], true);
+  const manifestText = JSON.stringify(manifest, null, 2) + '\n';
+  if (manifestText.length > MANIFEST_MAX_BYTES / 4 && new TextEncoder().encode(manifestText).length > MANIFEST_MAX_BYTES) {
+    throw new Error(`Refusing to export: manifest.json would exceed ${MANIFEST_MAX_BYTES} bytes, more than a verifier reads; export fewer records per bundle`);
+  }
+  await w.writeText('manifest.json', [manifestText], true);
   await w.writeText('evidence.csv', csvChunks(records, { delimiter: opts.csvDelimiter }), true);
 
   // report.html: pass 2 over the items for the embedded screenshots.

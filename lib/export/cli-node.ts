@@ -63,6 +63,15 @@ export function safe(text: unknown, max = 300): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 controls; the C1 controls, DEL and bidi/line
+ * separators it leaves raw (they can only occur inside strings) become \u escapes too.
+ */
+export function safeJson(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Per record: who signed it, what the monitor changed after capture, when the server received it. */
 export function formatProofs(r: VerifyResult, lang: 'id' | 'en'): string[] {
   const id = lang === 'id';
@@ -159,7 +168,7 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
       }
     } else if (a === '--json') json = true;
     else if (a === '-h' || a === '--help') { io.out(USAGE[lang]); return 0; }
-    else if (a.startsWith('-')) { io.err(`${lang === 'id' ? 'Opsi tidak dikenal' : 'Unknown option'}: ${a}\n\n${USAGE[lang]}`); return 2; }
+    else if (a.startsWith('-')) { io.err(`${lang === 'id' ? 'Opsi tidak dikenal' : 'Unknown option'}: ${safe(a, 100)}\n\n${USAGE[lang]}`); return 2; }
     else pos.push(a);
   }
   if (argv.includes('--help') || argv.includes('-h')) { io.out(USAGE[lang]); return 0; }
@@ -171,14 +180,16 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
   } catch (err) {
     const code = (err as { code?: string }).code;
     io.err(lang === 'id'
-      ? `Tidak dapat membuka ${file}: ${code === 'ENOENT' ? 'berkas tidak ditemukan' : code === 'EISDIR' ? 'bukan berkas biasa' : (err as Error).message}`
-      : `Cannot open ${file}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'not a regular file' : (err as Error).message}`);
+      ? `Tidak dapat membuka ${safe(file)}: ${code === 'ENOENT' ? 'berkas tidak ditemukan' : code === 'EISDIR' ? 'bukan berkas biasa' : safe((err as Error).message)}`
+      : `Cannot open ${safe(file)}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'not a regular file' : safe((err as Error).message)}`);
     return 2;
   }
   try {
     const r = await verifyBundle(handle.reader, { trustedServerKeys: serverKeys });
-    if (json) io.out(JSON.stringify({ ok: r.ok, problems: r.problems, checks: r.checks, files: r.files, records: r.manifest?.records.length ?? null, proofs: r.proofs, trust: r.trust }, null, 2));
-    else for (const l of formatResult(r, lang, file)) (r.ok ? io.out : io.out)(l);
+    if (json) io.out(safeJson({ ok: r.ok, problems: r.problems, checks: r.checks, files: r.files, records: r.manifest?.records.length ?? null, proofs: r.proofs, trust: r.trust }));
+    // Every line passes through safe(): bundle text (names, JSON error snippets, schema paths)
+    // can never move the cursor, recolour or overwrite the verdict.
+    else for (const l of formatResult(r, lang, safe(file, 300))) io.out(safe(l, 8000));
     return r.ok ? 0 : 1;
   } finally {
     await handle.close();

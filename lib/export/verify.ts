@@ -10,7 +10,7 @@
 import type { CustodyLink } from '../integrity/custody';
 import { isPublicJwk, keyIdOf, verifyText } from '../integrity/keys';
 import { checkRecord, keyMap, type RecordProof } from '../integrity/record-check';
-import { BUNDLE_SIGNATURE_FORMAT, SIGNATURE_FILE, type BundleSignature } from './bundle';
+import { BUNDLE_SIGNATURE_FORMAT, MANIFEST_MAX_BYTES, SIGNATURE_FILE, type BundleSignature } from './bundle';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { firstDuplicateKey } from './json-duplicates';
 import { checkManifest, type Manifest } from './manifest';
@@ -73,8 +73,14 @@ export interface VerifyLimits {
   maxEntryBytes?: number;
   /** report.html (screenshots embedded as base64); default 4 GiB */
   maxReportBytes?: number;
-  /** manifest.json, evidence.csv, SHA256SUMS; default 512 MiB */
+  /** evidence.csv (hashed while streamed, never kept); default 512 MiB */
   maxTextBytes?: number;
+  /** manifest.json (parsed whole); default MANIFEST_MAX_BYTES (the writer never writes more) */
+  maxManifestBytes?: number;
+  /** SHA256SUMS (kept to be checked line by line); default 16 MiB: 65,535 lines need under 8 MiB */
+  maxSumsBytes?: number;
+  /** signature.json; default 64 KiB */
+  maxSignatureBytes?: number;
   /** each record.json; default 4 MiB */
   maxRecordBytes?: number;
 }
@@ -87,6 +93,7 @@ export interface VerifyOptions extends VerifyLimits {
 const GiB = 1024 ** 3, MiB = 1024 ** 2;
 const DEFAULTS: Required<VerifyLimits> = {
   maxTotalBytes: 4 * GiB, maxEntryBytes: 256 * MiB, maxReportBytes: 4 * GiB, maxTextBytes: 512 * MiB, maxRecordBytes: 4 * MiB,
+  maxManifestBytes: MANIFEST_MAX_BYTES, maxSumsBytes: 16 * MiB, maxSignatureBytes: 64 * 1024,
 };
 
 const ZIP = '(zip)';
@@ -174,9 +181,14 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     }
   }
 
+  // Every file read from the bundle has a cap; the ones kept in memory (manifest, SHA256SUMS,
+  // signature, record.json) small ones, so peak memory stays bounded whatever the ZIP declares.
   const limitFor = (name: string) => name === 'report.html' ? L.maxReportBytes
-    : name === 'manifest.json' || name === 'evidence.csv' || name === 'SHA256SUMS' ? L.maxTextBytes
-      : name.endsWith('/record.json') ? L.maxRecordBytes : L.maxEntryBytes;
+    : name === 'manifest.json' ? L.maxManifestBytes
+      : name === 'SHA256SUMS' ? L.maxSumsBytes
+        : name === SIGNATURE_FILE ? L.maxSignatureBytes
+          : name === 'evidence.csv' ? L.maxTextBytes
+            : name.endsWith('/record.json') ? L.maxRecordBytes : L.maxEntryBytes;
   const entryProblem = (name: string, err: unknown) => {
     if (err instanceof ZipEntryError) add(name, `entry_${err.code}`, `${name}: ${err.message}`, `${name}: ${err.messageId}`);
     else add(name, 'entry_error', `${name}: cannot be read (${(err as Error).message})`, `${name}: tidak dapat dibaca (${(err as Error).message})`);

@@ -209,7 +209,7 @@ describe('verifier: bad input', () => {
     expect(bomb.length).toBeLessThan(50_000);
     const v = await verifyBundle(bomb, { maxTotalBytes: 1024 * 1024 });
     expect(v.problems[0]).toMatchObject({ file: '(zip)', code: 'too_large' });
-    const v2 = await verifyBundle(bomb, { maxTextBytes: 1024 * 1024 });
+    const v2 = await verifyBundle(bomb, { maxManifestBytes: 1024 * 1024 });
     expect(v2.problems.find((p) => p.file === 'manifest.json')!.code).toBe('entry_too_large');
     // the directory lies about the size: stopped while inflating
     const lie = bomb.slice();
