@@ -7,6 +7,8 @@
  *     also with the local store encrypted, and the unlock against a bare PBKDF2 derivation
  *   - sync: 500 records x 300 KB through the extension vs a plain fetch loop (Chromium + backend)
  *   - export: 1,000 records x 300 KB through writeBundle vs a bare fflate zip (Node)
+ *   - backend load: N clients x M signed uploads of 300 KB (+ retries) vs a bare upload loop:
+ *     throughput ratio, records lost and duplicated, peak server memory (child process)
  *   - verifier: 120,000 signed custody entries vs 1,000 x 120 (linear), and the peak memory while a
  *     0.5 MB ZIP declaring a 500 MiB SHA256SUMS is refused
  *   - watchlist marking: a 5,000-post feed with 1,000 watched accounts, page main-thread time with
@@ -16,6 +18,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { runCaptureBench } from './capture';
+import { runLoadBench } from './load';
 import { runSyncBench } from './sync';
 import { runVerifyBench } from './verify';
 import { runWatchlistBench } from './watchlist';
@@ -70,6 +73,10 @@ const exp = await runExportBench({ records: quick ? 200 : 1000, kb: 300, runs: q
 // for 1,000 records the product's setting is the "report without embedded images" run.
 const productRatio = exp.records > 100 ? exp.ratioWithoutEmbeddedReportImages : exp.ratio;
 rows.push([`export ${exp.records} x ${exp.screenshotKB} KB`, `${(exp.exportMs / 1000).toFixed(1)} s, peak +${exp.memory.export.deltaHeapPlusBuffersMB.toFixed(0)} MiB heap`, `bare fflate zip ${(exp.bareZipMs / 1000).toFixed(1)} s, +${exp.memory.bare.deltaHeapPlusBuffersMB.toFixed(0)} MiB`, `time ratio ${productRatio.toFixed(2)} as exported (target <= 1.5) ${productRatio <= 1.5 ? 'ok' : 'MISS'}; ${exp.ratio.toFixed(2)} with every screenshot also embedded in report.html`]);
+
+console.error('backend load (Node, server in a child process)…');
+const load = await runLoadBench({ clients: quick ? 4 : 8, uploads: quick ? 10 : 25, kb: 300, log });
+rows.push([`backend load ${load.clients} clients x ${load.uploads} x ${load.kb} KB (+ retries)`, `${(load.ms / 1000).toFixed(1)} s; ${load.lost} lost, ${load.duplicated} duplicated, ${load.failed} refused; peak ${load.peakMB.toFixed(0)} MiB RSS (idle ${load.idleMB.toFixed(0)})`, `bare upload loop ${(load.baselineMs / 1000).toFixed(1)} s`, `throughput ratio ${load.ratio.toFixed(2)} ${load.lost === 0 && load.duplicated === 0 ? 'ok' : 'MISS'}`]);
 
 console.error('verifier (Node)…');
 const ver = await runVerifyBench({ entries: quick ? 20_000 : 120_000, log });
