@@ -3,11 +3,10 @@
  * docs/sync-protocol.md and docs/server.md). `startServer` is what tests, e2e suites and the CLI
  * (server/main.ts) use.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssues, evidenceRecordSchema } from '../lib/record/schema';
 import { z } from 'zod';
@@ -20,12 +19,25 @@ import { exportRecords, EXPORT_MAX_RECORDS } from './export';
 import { loadOrCreateServerKey } from './keys';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { renderRecordsPage } from './html';
+import { HttpError } from './http-error';
+import { shapeProblem, unknownFields } from './json-guard';
 import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
 import { loadOrCreateDevTokens, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
+import {
+  discardRest, moveIntoPlace, prepareTempDir, readUpload, removeFiles, tooLarge, UploadSlots, type FilePart, type Upload,
+} from './upload';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+/** Uploads received at once, per token and overall; past either, 429 with Retry-After. */
+export const DEFAULT_MAX_UPLOADS_PER_TOKEN = 4;
+export const DEFAULT_MAX_UPLOADS = 32;
+/** Refused requests whose body is read and discarded at once (so the client can read the answer); past it, the connection is closed. */
+const MAX_DRAINING = 64;
+const DRAIN_TIMEOUT_MS = 30_000;
+/** Nesting allowed in the custody and keys parts and in the signed capture (the record's own nesting is the schema's). */
+const MAX_JSON_DEPTH = 32;
 /** server/data, wherever the process was started from. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url));
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -46,7 +58,11 @@ export interface ServerOptions {
   tokens?: TokenInput;
   /** Request size limit in bytes (whole multipart body). Default 25 MB. */
   maxBytes?: number;
-  /** Enables POST/GET/DELETE /__test/faults. Never on by default. */
+  /** Uploads one token may have in progress at once (more: 429). Default 4. */
+  maxUploadsPerToken?: number;
+  /** Uploads in progress at once, all tokens together (more: 429). Default 32. */
+  maxConcurrentUploads?: number;
+  /** Enables POST/GET/DELETE /__test/faults and GET /__test/memory. Never on by default. */
   testHooks?: boolean;
   /** Faults active from the start (requires testHooks). */
   faults?: FaultSpec[];
@@ -67,13 +83,9 @@ export interface RunningServer {
   serverKey: ServerKeyJwk;
   /** Replaces the active faults (only with testHooks). */
   setFaults(faults: FaultSpec[]): void;
+  /** Uploads being received right now (each holds a slot until it is stored or refused). */
+  uploadsInProgress(): number;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}, readonly code?: string) {
-    super(message);
-  }
 }
 
 interface UploadReply {
@@ -122,35 +134,6 @@ function bearer(req: IncomingMessage, allowBasic = false): string | null {
   return null;
 }
 
-/** The request body as a web stream that errors once more than maxBytes arrive (never buffers more). */
-function countingBody(req: IncomingMessage, maxBytes: number, state: { tooLarge: boolean }): ReadableStream<Uint8Array> {
-  const it = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let total = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let step: IteratorResult<Buffer>;
-      try {
-        step = await it.next();
-      } catch (e) {
-        controller.error(e);
-        return;
-      }
-      if (step.done) {
-        controller.close();
-        return;
-      }
-      total += step.value.length;
-      if (total > maxBytes) {
-        state.tooLarge = true;
-        // Stop reading (the iterator stays paused); the reply closes the connection.
-        controller.error(new HttpError(413, `request larger than ${maxBytes} bytes`));
-        return;
-      }
-      controller.enqueue(new Uint8Array(step.value));
-    },
-  });
-}
-
 /** Reads and discards a body (bounded), so a fault reply is not sent mid-upload. */
 async function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
   let total = 0;
@@ -160,43 +143,16 @@ async function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
   }
 }
 
-async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  const fh = await open(tmp, 'wx', 0o640);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  // Make the rename itself durable before the DB row that points at the file commits.
-  try {
-    const dir = await open(dirname(path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch {
-    /* some filesystems refuse fsync on directories; the rename is still atomic */
-  }
-}
-
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const screenshotsDir = join(dataDir, 'screenshots');
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1024) throw new Error('maxBytes must be an integer >= 1024');
+  const maxUploadsPerToken = options.maxUploadsPerToken ?? DEFAULT_MAX_UPLOADS_PER_TOKEN;
+  const maxConcurrentUploads = options.maxConcurrentUploads ?? DEFAULT_MAX_UPLOADS;
+  for (const [name, v] of [['maxUploadsPerToken', maxUploadsPerToken], ['maxConcurrentUploads', maxConcurrentUploads]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${name} must be an integer >= 1`);
+  }
   const log = options.log === false ? () => {} : (options.log ?? ((l: string) => console.log(l)));
   const tokens = new TokenStore(options.tokens ?? loadOrCreateDevTokens(join(dataDir, 'tokens.json')).entries);
   if (tokens.size === 0) throw new Error('no tokens configured');
@@ -208,6 +164,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   await mkdir(screenshotsDir, { recursive: true });
+  // Uploads stream here first; on the data folder's filesystem, so accepting one is a rename.
+  const tmpDir = join(dataDir, 'tmp');
+  await prepareTempDir(tmpDir);
+  const slots = new UploadSlots(maxConcurrentUploads, maxUploadsPerToken);
+  let draining = 0;
   const serverKey = await loadOrCreateServerKey(options.serverKeyFile ?? join(dataDir, 'server-key.json'));
   const storage = await openStorage({ databaseUrl: options.databaseUrl ?? null, dbDir: join(dataDir, 'db') });
 
@@ -216,6 +177,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): string {
     return authorizeRole(req, scope, allowBasic).monitor;
+  }
+
+  /** Read isolation (shared contracts section 5): a monitor reads its own records, a coordinator or an auditor all. */
+  function readFilter(who: { monitor: string; role: Role }): { monitor?: string } {
+    return who.role === 'monitor' ? { monitor: who.monitor } : {};
+  }
+  function mayRead(who: { monitor: string; role: Role }, row: StoredEvidence): boolean {
+    return who.role !== 'monitor' || row.monitor === who.monitor;
   }
 
   function authorizeRole(req: IncomingMessage, scope: Scope, allowBasic = false): { monitor: string; role: Role } {
@@ -237,32 +206,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data\s*;/i.test(contentType)) throw new HttpError(400, 'body must be multipart/form-data');
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBytes) {
-      throw new HttpError(413, `request larger than ${maxBytes} bytes`);
-    }
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
 
-    const state = { tooLarge: false };
-    let form: FormData;
+    const release = slots.acquire(monitor);
+    let upload: Upload | null = null;
     try {
-      form = await new Request('http://localhost/v1/evidence', {
-        method: 'POST',
-        headers: { 'content-type': contentType },
-        body: countingBody(req, maxBytes, state),
-        duplex: 'half',
-      } as RequestInit & { duplex: 'half' }).formData();
-    } catch {
-      if (state.tooLarge) throw new HttpError(413, `request larger than ${maxBytes} bytes`);
-      throw new HttpError(400, 'malformed multipart/form-data body');
+      upload = await readUpload(req, { contentType, maxBytes, tmpDir });
+      return await accept(upload, key, monitor);
+    } finally {
+      release();
+      // Accepted files were moved away already; whatever is left of this upload goes.
+      if (upload) await removeFiles(upload.files);
     }
+  }
 
-    const recordPart = form.get('record');
-    const shotPart = form.get('screenshot');
-    if (recordPart === null) throw new HttpError(400, 'missing part "record"');
-    if (shotPart === null || typeof shotPart === 'string') throw new HttpError(400, 'missing file part "screenshot"');
-    const recordText = typeof recordPart === 'string' ? recordPart : await recordPart.text();
+  /** The checks and the store, once the whole upload is read (files in temporary files). */
+  async function accept(upload: Upload, key: string, monitor: string): Promise<{ status: 200 | 201; receipt: UploadReply }> {
+    const { parts } = upload;
+    const recordPart = parts.get('record');
+    const shot = parts.get('screenshot');
+    if (!recordPart || recordPart.kind !== 'text') throw new HttpError(400, 'missing part "record"');
+    if (!shot || shot.kind !== 'file') throw new HttpError(400, 'missing file part "screenshot"');
     let raw: unknown;
     try {
-      raw = JSON.parse(recordText);
+      raw = JSON.parse(recordPart.text);
     } catch {
       throw new HttpError(400, 'part "record" is not valid JSON');
     }
@@ -272,45 +239,64 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const parsed = evidenceRecordSchema.safeParse(raw);
     if (!parsed.success) throw new HttpError(422, `invalid record: ${describeIssues(parsed.error)}`, {}, 'schema');
     const record = parsed.data;
+    // Members the schema does not know are refused, not stored as received (docs/server.md).
+    const unknown = unknownFields(raw, record);
+    if (unknown.count > 0) {
+      const more = unknown.count > unknown.paths.length ? ` (and ${unknown.count - unknown.paths.length} more)` : '';
+      throw new HttpError(422, `the record has fields the schema does not know: ${unknown.paths.join(', ')}${more}`, {}, 'unknown_fields');
+    }
+    // Known fields nest only as deep as the schema; their strings must be well-formed (canonical JSON refuses lone surrogates).
+    const badText = shapeProblem(record, MAX_JSON_DEPTH);
+    if (badText) throw new HttpError(422, `invalid record: ${badText}`, {}, 'schema');
     if (record.id !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
     if (!UUID_LIKE.test(record.id)) throw new HttpError(422, 'invalid record id', {}, 'schema');
 
-    const bytes = new Uint8Array(await shotPart.arrayBuffer());
-    if (bytes.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.equals(bytes.subarray(0, PNG_SIGNATURE.length))) {
+    if (shot.bytes < PNG_SIGNATURE.length || !PNG_SIGNATURE.equals(shot.head.subarray(0, PNG_SIGNATURE.length))) {
       throw new HttpError(422, 'screenshot is not a PNG image', {}, 'screenshot_mismatch');
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = shot.sha256;
     if (sha256 !== record.screenshot.sha256) {
       throw new HttpError(422, `screenshot sha256 mismatch: record says ${record.screenshot.sha256}, bytes are ${sha256}`, {}, 'screenshot_mismatch');
     }
-    const optionalFile = async (name: 'full' | 'source', want: string | null | undefined): Promise<Uint8Array | null> => {
-      const part = form.get(name);
+    const optionalFile = (name: 'full' | 'source', want: string | null | undefined): FilePart | null => {
+      const part = parts.get(name);
       if (!want) {
-        if (part !== null) throw new HttpError(422, `part "${name}" sent but the record has no ${name === 'full' ? 'screenshot.full' : 'source'}`, {}, 'screenshot_mismatch');
+        if (part) throw new HttpError(422, `part "${name}" sent but the record has no ${name === 'full' ? 'screenshot.full' : 'source'}`, {}, 'screenshot_mismatch');
         return null;
       }
-      if (part === null || typeof part === 'string') throw new HttpError(422, `missing file part "${name}" (the record lists one)`, {}, 'screenshot_mismatch');
-      const b = new Uint8Array(await part.arrayBuffer());
-      const h = createHash('sha256').update(b).digest('hex');
-      if (h !== want) throw new HttpError(422, `${name} sha256 mismatch: record says ${want}, bytes are ${h}`, {}, 'screenshot_mismatch');
-      return b;
+      if (!part || part.kind !== 'file') throw new HttpError(422, `missing file part "${name}" (the record lists one)`, {}, 'screenshot_mismatch');
+      if (part.sha256 !== want) throw new HttpError(422, `${name} sha256 mismatch: record says ${want}, bytes are ${part.sha256}`, {}, 'screenshot_mismatch');
+      return part;
     };
-    const full = await optionalFile('full', record.screenshot.full?.sha256);
-    const source = await optionalFile('source', record.source?.sha256);
-    const jsonPart = async (name: string): Promise<unknown> => {
-      const p = form.get(name);
-      if (p === null) return undefined;
+    const full = optionalFile('full', record.screenshot.full?.sha256);
+    const source = optionalFile('source', record.source?.sha256);
+    const jsonPart = (name: 'custody' | 'keys'): unknown => {
+      const p = parts.get(name);
+      if (!p || p.kind !== 'text') return undefined;
+      let value: unknown;
       try {
-        return JSON.parse(typeof p === 'string' ? p : await p.text()) as unknown;
+        value = JSON.parse(p.text) as unknown;
       } catch {
         throw new HttpError(400, `part "${name}" is not valid JSON`);
       }
+      const problem = shapeProblem(value, MAX_JSON_DEPTH);
+      if (problem) throw new HttpError(422, `part "${name}": ${problem}`, {}, 'custody_invalid');
+      return value;
     };
-    const custodyRaw = await jsonPart('custody');
-    const keysRaw = await jsonPart('keys');
+    const custodyRaw = jsonPart('custody');
+    const keysRaw = jsonPart('keys');
 
     // The strict rule (lib/integrity/record-check.ts): signed capture, signed custody, edits replayed.
     if (!record.attestation) throw new HttpError(422, 'the record is not signed (capture signature missing)', {}, 'unsigned');
+    // The signed capture is compared field by field with the record: it too must be sanely shaped.
+    let signedCapture: unknown;
+    try {
+      signedCapture = JSON.parse(record.attestation.payload);
+    } catch {
+      signedCapture = undefined; // not JSON: the signature check says so
+    }
+    const badCapture = signedCapture === undefined ? null : shapeProblem(signedCapture, MAX_JSON_DEPTH);
+    if (badCapture) throw new HttpError(422, `invalid record: attestation.payload: ${badCapture}`, {}, 'schema');
     const custodyParsed = z.array(custodyEntrySchema).max(100_000).safeParse(custodyRaw ?? []);
     if (!custodyParsed.success) throw new HttpError(422, `invalid custody log: ${describeIssues(custodyParsed.error)}`, {}, 'custody_invalid');
     const custody = custodyParsed.data;
@@ -335,7 +321,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (registered.status === 'revoked') throw new HttpError(403, 'this device (installation key) was revoked by the coordinator', {}, 'key_revoked');
 
-    // The raw record (unknown added fields kept), canonicalised for the retry comparison.
+    // The record as received (only known fields, checked above), canonicalised for the retry comparison.
     const recordJson = canonicalJson(raw);
     const compare = (existing: StoredEvidence) => {
       if (existing.sha256 === sha256 && existing.recordJson === recordJson) {
@@ -344,17 +330,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new HttpError(409, `record ${record.id} was already received with different content`);
     };
 
-    // Cheap path for retries: no file write when the row is already there.
+    // Cheap path for retries: nothing moved when the row is already there.
     const before = await storage.get(record.id);
     if (before) return compare(before);
 
     const relPath = `${record.id}/${sha256}.png`;
-    // Files first (atomically), then the row: a crash leaves at most orphan files, never a row without its files.
-    await writeFileAtomic(join(screenshotsDir, relPath), bytes);
-    const fullPath = full ? `${record.id}/full-${record.screenshot.full!.sha256}.png` : null;
-    if (full) await writeFileAtomic(join(screenshotsDir, fullPath!), full);
-    const sourcePath = source ? `${record.id}/source-${record.source!.sha256}.html` : null;
-    if (source) await writeFileAtomic(join(screenshotsDir, sourcePath!), source);
+    const fullPath = full ? `${record.id}/full-${full.sha256}.png` : null;
+    const sourcePath = source ? `${record.id}/source-${source.sha256}.html` : null;
+    // Files first (fsync, rename, fsync of the folder), then the row: a crash leaves at most orphan
+    // files, never a row without its files.
+    await moveIntoPlace(shot.path, join(screenshotsDir, relPath));
+    if (full) await moveIntoPlace(full.path, join(screenshotsDir, fullPath!));
+    if (source) await moveIntoPlace(source.path, join(screenshotsDir, sourcePath!));
     const receivedAt = new Date().toISOString();
     const signedReceipt = await makeReceipt({
       type: 'asn-evidence-receipt', v: 1, recordId: record.id,
@@ -375,7 +362,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       pageUrl: record.page.url,
       capturedAt: record.capturedAt,
       screenshotPath: relPath,
-      screenshotBytes: bytes.length,
+      screenshotBytes: shot.bytes,
       custodyJson: JSON.stringify(custody),
       receiptJson: JSON.stringify(signedReceipt),
       keyId: record.attestation.keyId,
@@ -384,8 +371,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     const result = await storage.insert(row);
     if (result.inserted) return { status: 201, receipt: replyOf(result.row) };
-    // Lost a race. Our file is only garbage if the stored row points at a different one.
-    if (result.existing.sha256 !== sha256) await unlink(join(screenshotsDir, relPath)).catch(() => {});
+    // Lost a race. Our files are only garbage where the stored row points at other ones.
+    const kept = new Set([result.existing.screenshotPath, result.existing.fullPath, result.existing.sourcePath]);
+    for (const p of [relPath, fullPath, sourcePath]) {
+      if (p && !kept.has(p)) await unlink(join(screenshotsDir, p)).catch(() => {});
+    }
     return compare(result.existing);
   }
 
@@ -472,9 +462,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (path === '/v1/evidence') {
       if (method === 'POST') return handlePost(req, res);
       if (method === 'GET') {
-        const monitor = authorize(req, 'list');
-        sendJson(res, 200, { records: await storage.list(parseLimit(url)), total: await storage.count() });
-        return `monitor=${monitor}`;
+        const who = authorizeRole(req, 'list');
+        const filter = readFilter(who);
+        sendJson(res, 200, { records: await storage.list(parseLimit(url), filter), total: await storage.count(filter) });
+        return `${who.role}=${who.monitor}`;
       }
       throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, OPTIONS' });
     }
@@ -482,7 +473,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const detail = /^\/v1\/evidence\/([^/]+)(?:\/(screenshot|full|source))?$/.exec(path);
     if (detail) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
-      const monitor = authorize(req, 'list');
+      const who = authorizeRole(req, 'list');
       let id: string;
       try {
         id = decodeURIComponent(detail[1] ?? '');
@@ -491,7 +482,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
       if (!UUID_LIKE.test(id)) throw new HttpError(400, 'malformed record id');
       const row = await storage.get(id);
-      if (!row) throw new HttpError(404, 'no such record');
+      // Another monitor's record is answered exactly as one that does not exist (read isolation).
+      if (!row || !mayRead(who, row)) throw new HttpError(404, 'no such record');
       if (detail[2]) {
         const rel = detail[2] === 'screenshot' ? row.screenshotPath : detail[2] === 'full' ? row.fullPath : row.sourcePath;
         if (!rel) throw new HttpError(404, `this record has no ${detail[2]}`);
@@ -507,7 +499,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           receipt: JSON.parse(row.receiptJson) as unknown, custody: JSON.parse(row.custodyJson) as unknown,
         });
       }
-      return `monitor=${monitor} id=${row.id}`;
+      return `${who.role}=${who.monitor} id=${row.id}`;
     }
 
     if (path === '/v1/export') {
@@ -559,14 +551,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     if (path === '/' || path === '/records') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
-      const who = options.publicListing ? 'public' : `monitor=${authorize(req, 'list', true)}`;
-      const html = renderRecordsPage(await storage.list(parseLimit(url)), { version: SERVER_VERSION, total: await storage.count() });
+      // publicListing: the operator made the list public, all of it; else what the token may read.
+      const who = options.publicListing ? null : authorizeRole(req, 'list', true);
+      const filter = who ? readFilter(who) : {};
+      const html = renderRecordsPage(await storage.list(parseLimit(url), filter), { version: SERVER_VERSION, total: await storage.count(filter) });
       send(res, 200, html, 'text/html; charset=utf-8', {
         'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
         'Referrer-Policy': 'no-referrer',
         'X-Frame-Options': 'DENY',
       });
-      return who;
+      return who ? `${who.role}=${who.monitor}` : 'public';
+    }
+
+    if (testHooks && path === '/__test/memory') {
+      // The server's own memory, for tests that run it in another process.
+      sendJson(res, 200, process.memoryUsage());
+      return '';
     }
 
     if (testHooks && path === '/__test/faults') {
@@ -595,19 +595,36 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw new HttpError(404, 'not found');
   }
 
+  /** Reads and discards the rest of a refused request's body; false when it is too large, too slow, or too many are being discarded. */
+  async function finishBody(req: IncomingMessage): Promise<boolean> {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) return false;
+    if (draining >= MAX_DRAINING) return false;
+    draining++;
+    try {
+      return await discardRest(req, maxBytes, DRAIN_TIMEOUT_MS);
+    } finally {
+      draining--;
+    }
+  }
+
   const server: Server = createServer((req, res) => {
     const started = Date.now();
     route(req, res)
       .then((note) => log(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms ${note}`.trimEnd()))
-      .catch((e: unknown) => {
+      .catch(async (e: unknown) => {
+        const status = e instanceof HttpError ? e.status : 500;
+        // An early reply (401, 403, 429, 400 before the whole body arrived): read and discard the
+        // rest of the body first (bounded), so the client reads this answer instead of having its
+        // upload cut off (EPIPE/ECONNRESET, which it would retry). 413, or a body that does not end
+        // within the bounds: answer and close the connection.
+        const close = status === 413 || (!req.complete && !(await finishBody(req)));
+        const headers = { ...(e instanceof HttpError ? e.headers : {}), ...(close ? { Connection: 'close' } : {}) };
         if (e instanceof HttpError) {
-          // An early reply (413, 401, 400 before the body was read): close the connection rather
-          // than let Node read and discard an unbounded rest of the body for keep-alive.
-          const headers = e.status === 413 || !req.complete ? { ...e.headers, Connection: 'close' } : e.headers;
           sendJson(res, e.status, { error: e.message, ...(e.code ? { code: e.code } : {}) }, headers);
           log(`${req.method} ${req.url?.split('?')[0]} ${e.status} ${Date.now() - started}ms ${e.message}`);
         } else {
-          sendJson(res, 500, { error: 'internal server error' });
+          sendJson(res, 500, { error: 'internal server error' }, headers);
           log(`${req.method} ${req.url?.split('?')[0]} 500 ${Date.now() - started}ms ${(e as Error)?.message ?? String(e)}`);
         }
       });
@@ -636,6 +653,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storage,
     serverKey: serverKey.jwk,
     screenshotsDir,
+    uploadsInProgress: () => slots.active,
     setFaults(list: FaultSpec[]) {
       if (!testHooks) throw new Error('faults require testHooks: true');
       faults.set(validateFaults(list));

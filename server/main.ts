@@ -3,13 +3,17 @@
  *   PORT (8787), HOST (127.0.0.1), ASN_SERVER_DATA (server/data), DATABASE_URL (postgres://...,
  *   default: embedded PGlite), ASN_SERVER_TOKENS ("monitorA:token1,monitorB:token2"),
  *   ASN_SERVER_CONFIG (JSON file: {"tokens": [...], "maxBytes": n, "publicListing": bool}),
- *   ASN_SERVER_MAX_BYTES, ASN_SERVER_PUBLIC_LISTING=1, ASN_SERVER_KEY_FILE (default <data>/server-key.json),
+ *   ASN_SERVER_MAX_BYTES, ASN_SERVER_MAX_UPLOADS (32), ASN_SERVER_MAX_UPLOADS_PER_TOKEN (4),
+ *   ASN_SERVER_PUBLIC_LISTING=1, ASN_SERVER_KEY_FILE (default <data>/server-key.json),
  *   ASN_SERVER_TEST_HOOKS=1 + ASN_SERVER_FAULTS='[...]' (e2e only; never set in production).
  * With no token configured, a random token for monitor "dev" is generated once into
  * <data>/tokens.json; the CLI says where it is but never prints a token.
  */
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_MAX_BYTES, DEFAULT_PORT, startServer, type ServerOptions } from './app';
+import {
+  DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_MAX_BYTES, DEFAULT_MAX_UPLOADS, DEFAULT_MAX_UPLOADS_PER_TOKEN, DEFAULT_PORT, startServer,
+  type ServerOptions,
+} from './app';
 import { validateFaults } from './faults';
 import {
   describeTokens, loadOrCreateDevTokens, parseTokenEnv, readConfigFile, type TokenEntry,
@@ -34,6 +38,8 @@ async function main(): Promise<void> {
   const env = process.env;
   const dataDir = resolve(env.ASN_SERVER_DATA || DEFAULT_DATA_DIR);
   let maxBytes = DEFAULT_MAX_BYTES;
+  let maxUploads = DEFAULT_MAX_UPLOADS;
+  let maxUploadsPerToken = DEFAULT_MAX_UPLOADS_PER_TOKEN;
   let publicListing = env.ASN_SERVER_PUBLIC_LISTING === '1';
   const tokens = new Map<string, TokenEntry>();
   const sources: string[] = [];
@@ -42,6 +48,8 @@ async function main(): Promise<void> {
     const cfg = readConfigFile(env.ASN_SERVER_CONFIG);
     for (const e of toEntries(cfg.tokens)) tokens.set(e.monitor, e);
     if (cfg.maxBytes !== undefined) maxBytes = cfg.maxBytes;
+    if (cfg.maxUploads !== undefined) maxUploads = cfg.maxUploads;
+    if (cfg.maxUploadsPerToken !== undefined) maxUploadsPerToken = cfg.maxUploadsPerToken;
     if (cfg.publicListing !== undefined) publicListing = cfg.publicListing === true;
     sources.push(`config file ${env.ASN_SERVER_CONFIG}`);
   }
@@ -50,6 +58,8 @@ async function main(): Promise<void> {
     sources.push('ASN_SERVER_TOKENS');
   }
   maxBytes = intEnv('ASN_SERVER_MAX_BYTES', maxBytes);
+  maxUploads = intEnv('ASN_SERVER_MAX_UPLOADS', maxUploads);
+  maxUploadsPerToken = intEnv('ASN_SERVER_MAX_UPLOADS_PER_TOKEN', maxUploadsPerToken);
   if (tokens.size === 0) {
     const file = join(dataDir, 'tokens.json');
     const dev = loadOrCreateDevTokens(file);
@@ -68,6 +78,8 @@ async function main(): Promise<void> {
     serverKeyFile: env.ASN_SERVER_KEY_FILE || undefined,
     tokens: [...tokens.values()],
     maxBytes,
+    maxConcurrentUploads: maxUploads,
+    maxUploadsPerToken,
     publicListing,
     testHooks,
     faults: testHooks && env.ASN_SERVER_FAULTS ? validateFaults(JSON.parse(env.ASN_SERVER_FAULTS)) : undefined,
@@ -78,8 +90,8 @@ async function main(): Promise<void> {
   console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots in ${server.screenshotsDir}`);
   console.log(`  tokens: ${entries.length} monitor(s): ${describeTokens(entries)}; from ${sources.join(' + ')}`);
   console.log(`  server key (receipts): kid ${server.serverKey.kid}; pin it in the verifier with --server-key ${server.serverKey.kid}`);
-  console.log(`  limits: ${maxBytes} bytes per upload; HTML list at ${server.url}/records${publicListing ? ' (public)' : ' (token or Basic auth)'}`);
-  if (testHooks) console.warn('  WARNING: test hooks enabled (POST /__test/faults). Never use this in production.');
+  console.log(`  limits: ${maxBytes} bytes per upload; ${maxUploadsPerToken} uploads at a time per token, ${maxUploads} in all; HTML list at ${server.url}/records${publicListing ? ' (public)' : ' (token or Basic auth)'}`);
+  if (testHooks) console.warn('  WARNING: test hooks enabled (/__test/faults, /__test/memory). Never use this in production.');
 
   let stopping = false;
   const stop = (signal: string) => {

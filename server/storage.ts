@@ -59,11 +59,11 @@ export interface EvidenceStorage {
   /** Inserts unless a row with the same id exists; then returns that row untouched. */
   insert(row: NewEvidence): Promise<InsertResult>;
   get(id: string): Promise<StoredEvidence | null>;
-  /** Newest first. */
-  list(limit: number): Promise<EvidenceSummary[]>;
+  /** Newest first; only one monitor's records when `filter.monitor` is given. */
+  list(limit: number, filter?: { monitor?: string }): Promise<EvidenceSummary[]>;
   /** Full rows for an export: the given ids, or a monitor's, or all; oldest first. */
   rows(filter: { ids?: readonly string[]; monitor?: string }, limit: number): Promise<StoredEvidence[]>;
-  count(): Promise<number>;
+  count(filter?: { monitor?: string }): Promise<number>;
   /** The key registry: binds a monitor's first key, lists later ones as pending. */
   registerKey(monitor: string, keyId: string, publicKeyJson: string, now: string): Promise<InstallationKey>;
   listKeys(): Promise<InstallationKey[]>;
@@ -255,11 +255,11 @@ export class SqlEvidenceStorage implements EvidenceStorage {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async list(limit: number): Promise<EvidenceSummary[]> {
-    const rows = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM evidence ORDER BY seq DESC LIMIT $1`,
-      [Math.max(0, Math.floor(limit))],
-    );
+  async list(limit: number, filter: { monitor?: string } = {}): Promise<EvidenceSummary[]> {
+    const n = Math.max(0, Math.floor(limit));
+    const rows = filter.monitor === undefined
+      ? await this.db.query<Row>(`SELECT ${COLUMNS} FROM evidence ORDER BY seq DESC LIMIT $1`, [n])
+      : await this.db.query<Row>(`SELECT ${COLUMNS} FROM evidence WHERE monitor = $1 ORDER BY seq DESC LIMIT $2`, [noNul(filter.monitor), n]);
     return rows.map((r) => {
       const s = fromRow(r);
       return {
@@ -282,8 +282,10 @@ export class SqlEvidenceStorage implements EvidenceStorage {
     return rows.map(fromRow);
   }
 
-  async count(): Promise<number> {
-    const rows = await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM evidence');
+  async count(filter: { monitor?: string } = {}): Promise<number> {
+    const rows = filter.monitor === undefined
+      ? await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM evidence')
+      : await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM evidence WHERE monitor = $1', [noNul(filter.monitor)]);
     return Number(rows[0]?.n ?? 0);
   }
 

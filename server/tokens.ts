@@ -137,6 +137,10 @@ export function parseTokenEnv(value: string): TokenEntry[] {
 export interface ConfigFile {
   tokens?: TokenInput;
   maxBytes?: number;
+  /** uploads in progress at once, all tokens (default 32) */
+  maxUploads?: number;
+  /** uploads in progress at once per token (default 4) */
+  maxUploadsPerToken?: number;
   publicListing?: boolean;
 }
 

@@ -15,7 +15,8 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'asn-server-test-'));
-  srv = await startServer({ port: 0, dataDir: dir, tokens: TEST_TOKENS, maxBytes: MAX, log: (l) => logs.push(l) });
+  // maxUploadsPerToken: the concurrency tests race 12 uploads of one token (the default allows 4 at a time, then 429)
+  srv = await startServer({ port: 0, dataDir: dir, tokens: TEST_TOKENS, maxBytes: MAX, maxUploadsPerToken: 12, log: (l) => logs.push(l) });
 }, 60_000);
 
 afterAll(async () => {
@@ -402,7 +403,8 @@ describe('GET /v1/evidence and the HTML list', () => {
     expect((await postSigned(srv.url, sb, pngs[1]!, { token: 'token-beta-4567' })).status).toBe(201);
 
     expect((await fetch(`${srv.url}/v1/evidence`)).status).toBe(401);
-    const res = await fetch(`${srv.url}/v1/evidence?limit=2`, { headers: auth('token-reader-22') });
+    // a coordinator reads every monitor's records (a monitor only its own: hardening.test.ts)
+    const res = await fetch(`${srv.url}/v1/evidence?limit=2`, { headers: auth('token-coord-3333') });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { records: Record<string, unknown>[]; total: number };
     expect(body.records.map((r) => r.id)).toEqual([b.id, a.id]);

@@ -233,6 +233,7 @@ const TOKENS = [
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const ALPHA = bearer('token-alpha-123');
 const COORD = bearer('token-coord-4444');
+const AUDIT = bearer('token-audit-5555');
 const basic = (token: string) => ({ Authorization: `Basic ${Buffer.from(`someone:${token}`).toString('base64')}` });
 
 let srv: RunningServer;
@@ -416,6 +417,38 @@ describe('the server answers as documented', () => {
     const forged = await signedUpload(10);
     forged.record.attestation!.payload = forged.record.attestation!.payload.replace('"Pilkada 2024"', '"Pilkada 2029"');
     await upload(srv.url, forged, 422);
+    const unknown = await signedUpload(13);
+    const refused = (await upload(srv.url, unknown, 422, { recordText: JSON.stringify({ ...unknown.record, junk: { deep: [1] } }) })) as { code: string };
+    expect(refused.code).toBe('unknown_fields');
+  });
+
+  it('upload: 429 past the uploads one token may have in progress (Retry-After)', async () => {
+    // four uploads of alpha that send their headers and the start of the body, then wait
+    const held = Array.from({ length: 4 }, () => {
+      const req = httpRequest(`${srv.url}/v1/evidence`, {
+        method: 'POST',
+        headers: { ...ALPHA, 'Idempotency-Key': crypto.randomUUID(), 'Content-Type': 'multipart/form-data; boundary=zzz', 'Transfer-Encoding': 'chunked' },
+      });
+      const done = new Promise<void>((ok) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => ok());
+        });
+        req.on('error', () => ok());
+      });
+      req.write('--zzz\r\nContent-Disposition: form-data; name="screenshot"; filename="s.png"\r\n\r\n');
+      return { req, done };
+    });
+    try {
+      for (let i = 0; srv.uploadsInProgress() < 4 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+      const u = await signedUpload(14);
+      const busy = (await upload(srv.url, u, 429)) as { code: string };
+      expect(busy.code).toBe('too_many_uploads');
+    } finally {
+      for (const h of held) h.req.destroy();
+      await Promise.all(held.map((h) => h.done));
+      for (let i = 0; srv.uploadsInProgress() > 0 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+    }
   });
 
   it('upload: 500 when the screenshot cannot be written (nothing stored)', async () => {
@@ -434,8 +467,10 @@ describe('the server answers as documented', () => {
   });
 
   it('/v1/evidence: list, preflight, other methods', async () => {
-    const list = (await call(srv.url, 'GET', '/v1/evidence?limit=2', 200, { headers: bearer('token-reader-22') })) as { records: { id: string }[] };
+    const list = (await call(srv.url, 'GET', '/v1/evidence?limit=2', 200, { headers: AUDIT })) as { records: { id: string }[] };
     expect(list.records.map((r) => r.id)).toContain(stored.record.id);
+    // a monitor lists its own records only: this one has uploaded none
+    expect(await call(srv.url, 'GET', '/v1/evidence', 200, { headers: bearer('token-reader-22') })).toEqual({ records: [], total: 0 });
     await call(srv.url, 'GET', '/v1/evidence?limit=5000', 200, { headers: ALPHA });
     await call(srv.url, 'GET', '/v1/evidence?limit=abc', 400, { headers: ALPHA });
     await call(srv.url, 'GET', '/v1/evidence?limit=0', 400, { headers: ALPHA });
@@ -451,9 +486,11 @@ describe('the server answers as documented', () => {
 
   it('/v1/evidence/{id}: detail', async () => {
     const id = stored.record.id;
-    const detail = (await call(srv.url, 'GET', `/v1/evidence/${id}`, 200, { headers: bearer('token-reader-22') })) as { record: unknown };
+    const detail = (await call(srv.url, 'GET', `/v1/evidence/${id}`, 200, { headers: AUDIT })) as { record: unknown };
     expect(detail.record).toEqual(stored.record);
+    await call(srv.url, 'GET', `/v1/evidence/${id}`, 200, { headers: ALPHA }); // its own monitor
     await call(srv.url, 'GET', `/v1/evidence/${crypto.randomUUID()}`, 404, { headers: ALPHA });
+    await call(srv.url, 'GET', `/v1/evidence/${id}`, 404, { headers: bearer('token-reader-22') }); // another monitor's record
     await call(srv.url, 'GET', `/v1/evidence/${id}`, 401);
     await call(srv.url, 'GET', `/v1/evidence/${id}`, 403, { headers: bearer('token-upload-33') });
     await call(srv.url, 'OPTIONS', `/v1/evidence/${id}`, 204);
