@@ -22,7 +22,7 @@ export async function rasteriseElement(el: HTMLElement, win: Window): Promise<Ra
     logging: false,
     backgroundColor: '#ffffff',
     // Never render our own overlay into the evidence.
-    ignoreElements: (node) => node.tagName?.toLowerCase() === 'asn-evidence-overlay',
+    ignoreElements: (node) => node.tagName?.toLowerCase().startsWith('asn-evidence-overlay') === true,
   });
   const dataUrl = canvas.toDataURL('image/png');
   // html2canvas returns "data:," on an oversized canvas instead of throwing.

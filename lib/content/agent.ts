@@ -2,6 +2,12 @@
  * The content script's work: keep track of what the monitor points at, show the in-page flag
  * button, answer the background's capture requests. Kept free of zod and rasterisers (bundle
  * budget); extraction runs through the platform adapters.
+ *
+ * The page is not trusted: every DOM event handler here (and in picker.ts, watch-marker.ts) acts
+ * on trusted events only (`isTrusted`: made by the browser for the monitor's own mouse and keys),
+ * so a page script cannot move the flag target by dispatching events; and everything shown in the
+ * page lives in the overlay's closed shadow root (overlay.ts), which the page can neither read nor
+ * restyle. The page's own DOM is never changed.
  */
 import { browser } from 'wxt/browser';
 import { extractEvidence, flaggableElements } from '../platforms';
@@ -39,53 +45,55 @@ async function settle(win: Window): Promise<void> {
 export function startAgent(opts: AgentOptions): void {
   const { win, signal } = opts;
   const doc = win.document;
-  startWatchMarker({ doc, win, signal, onInvalidated: (cb) => opts.onInvalidated(cb) });
   let lang = opts.lang;
-  let overlay: Overlay | null = null;
+  // The overlay (button, toast, watchlist marks, pick outline: one closed shadow root) is there
+  // from the start, whatever it shows: its appearing must not tell the page that a mark was drawn.
+  const overlay: Overlay = createOverlay(doc, t(lang, 'flag'), t(lang, 'flagHint'));
+  const marker = startWatchMarker({ doc, win, layer: overlay.marks, signal, onInvalidated: (cb) => opts.onInvalidated(cb) });
   let captureGuard: ReturnType<typeof setTimeout> | undefined;
   let buttonFor: Element | null = null;
   let picking: PickSession | null = null;
-  opts.onInvalidated(() => picking?.cancel());
-
-  const ensureOverlay = (): Overlay => {
-    if (!overlay) {
-      overlay = createOverlay(doc, t(lang, 'flag'), t(lang, 'flagHint'));
-      overlay.button.addEventListener('click', (ev) => {
-        // A page script could click our button; only a real user gesture counts as a flag.
-        if (!ev.isTrusted || !buttonFor) return;
-        ev.preventDefault();
-        ev.stopPropagation();
-        const targetId = registerTarget(buttonFor);
-        overlay?.toast('info', t(lang, 'flagging'));
-        // Hide our UI for the capture now: its frames pass while the background is asked.
-        overlay?.setCapturing(true);
-        clearTimeout(captureGuard);
-        captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
-        void browser.runtime
-          .sendMessage({ type: 'flag-from-page', targetId })
-          .then((res: unknown) => {
-            // The result also comes as 'capture-finished'; this covers a flag that ended early.
-            if (res && typeof res === 'object' && 'ok' in res) showResult(res as FlagResult);
-          })
-          .catch((e: unknown) => showResult({ ok: false, code: 'error', message: String((e as Error)?.message ?? e) }));
-      }, { signal });
-    }
-    return overlay;
-  };
+  let lastResult: FlagResult | null = null;
   opts.onInvalidated(() => {
-    overlay?.destroy();
-    overlay = null;
+    picking?.cancel();
+    clearTimeout(captureGuard);
+    overlay.destroy();
   });
 
+  overlay.button.addEventListener('click', (ev) => {
+    // A page script could click our button; only a real user gesture counts as a flag.
+    if (!ev.isTrusted || !buttonFor) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    const targetId = registerTarget(buttonFor);
+    overlay.toast('info', t(lang, 'flagging'));
+    // Hide our UI for the capture now: its frames pass while the background is asked.
+    overlay.setCapturing(true);
+    clearTimeout(captureGuard);
+    captureGuard = setTimeout(() => overlay.setCapturing(false), 20_000);
+    void browser.runtime
+      .sendMessage({ type: 'flag-from-page', targetId })
+      .then((res: unknown) => {
+        // The result also comes as 'capture-finished'; this covers a flag that ended early.
+        if (res && typeof res === 'object' && 'ok' in res) showResult(res as FlagResult);
+      })
+      .catch((e: unknown) => showResult({ ok: false, code: 'error', message: String((e as Error)?.message ?? e) }));
+  }, { signal });
+
+  // The toast says what happened in words only: the record id and hash stay out of the page.
   const showResult = (result: FlagResult) => {
-    const o = ensureOverlay();
-    o.setCapturing(false);
-    if (result.ok) o.toast('ok', t(lang, 'flagged'), { recordId: result.id, sha256: result.sha256 });
-    else o.toast('error', result.message, { code: result.code });
+    if (signal.aborted) return;
+    lastResult = result;
+    overlay.setCapturing(false);
+    if (result.ok) overlay.toast('ok', t(lang, 'flagged'));
+    else overlay.toast('error', result.message, result.code);
   };
 
+  // Every listener below acts on trusted events only: a page script can dispatch mouseover or
+  // contextmenu on any element, and must not move what the monitor's flag targets.
   // Remember the element under the context menu (the menu click itself reaches the background).
   doc.addEventListener('contextmenu', (ev) => {
+    if (!ev.isTrusted) return;
     setContextTarget(ev.target instanceof Element ? ev.target : null);
   }, { capture: true, signal });
 
@@ -101,8 +109,8 @@ export function startAgent(opts: AgentOptions): void {
   const onFrame = () => {
     const target = pending;
     pending = null;
-    if (!(target instanceof Element)) return;
-    if (overlay && overlay.host.contains(target)) return;
+    if (!(target instanceof Element) || signal.aborted) return;
+    if (overlay.host.contains(target)) return;
     if (Date.now() - builtAt > 1000) refresh();
     let el: Element | null = target;
     while (el && !flaggable.has(el)) el = el.parentElement;
@@ -110,39 +118,52 @@ export function startAgent(opts: AgentOptions): void {
       setHovered(el);
       if (opts.inpageButtons && !picking) {
         buttonFor = el;
-        ensureOverlay().showButtonFor(el);
+        overlay.showButtonFor(el);
       }
     }
   };
   doc.addEventListener('mouseover', (ev) => {
-    if (ev.target === overlay?.host) return;
+    if (!ev.isTrusted || ev.target === overlay.host) return;
     if (pending === null) win.requestAnimationFrame(onFrame);
     pending = ev.target;
   }, { passive: true, signal });
-  win.addEventListener('scroll', () => {
-    if (buttonFor?.isConnected && overlay) overlay.showButtonFor(buttonFor);
-  }, { passive: true, signal });
+  // The button follows its target when the page or an inner scroller scrolls.
+  doc.addEventListener('scroll', (ev) => {
+    if (ev.isTrusted && buttonFor?.isConnected && overlay.state().button) overlay.showButtonFor(buttonFor);
+  }, { capture: true, passive: true, signal });
 
   if (import.meta.env.MODE === 'e2e') {
-    // Test-build only: the Firefox suite asks for a stored record through the page.
-    doc.addEventListener('asn-evidence-e2e', (ev) => {
-      const id = (ev as CustomEvent<string>).detail;
-      void browser.runtime.sendMessage({ type: 'e2e-get-record', id }).then((res) => {
-        doc.documentElement.setAttribute('data-asn-e2e', JSON.stringify(res));
+    // Test build only (compiled out of production). The Firefox suite cannot reach the background:
+    // a real (trusted) Shift+F8 in the page asks it for the record of the last flag and leaves it
+    // in an attribute for the test to read.
+    doc.addEventListener('keydown', (ev) => {
+      if (!ev.isTrusted || ev.key !== 'F8' || !ev.shiftKey) return;
+      const id = lastResult?.ok ? lastResult.id : null;
+      void (id ? browser.runtime.sendMessage({ type: 'e2e-get-record', id }) : Promise.resolve(null)).then((res) => {
+        doc.documentElement.setAttribute('data-asn-e2e', JSON.stringify(res ?? null));
       });
     }, { signal });
   }
 
   browser.storage.onChanged.addListener((changes) => {
     const s = changes['settings']?.newValue as { language?: Lang; inpageButtons?: boolean } | undefined;
-    if (!s) return;
-    if (s.language) lang = s.language;
-    if (s.inpageButtons === false) overlay?.hideButton();
+    if (!s || signal.aborted) return;
+    if (s.language && s.language !== lang) {
+      lang = s.language;
+      overlay.button.textContent = `⚑ ${t(lang, 'flag')}`;
+      overlay.button.title = t(lang, 'flagHint');
+      overlay.button.setAttribute('aria-label', t(lang, 'flagHint'));
+    }
+    if (s.inpageButtons === false) overlay.hideButton();
     opts.inpageButtons = s.inpageButtons !== false;
   });
 
   browser.runtime.onMessage.addListener((raw: unknown) => {
     if (signal.aborted) return undefined;
+    if (import.meta.env.MODE === 'e2e' && (raw as { type?: string } | null)?.type === 'e2e-inpage-state') {
+      // Test build only: what the overlay shows, read by the Chromium suites through the worker.
+      return Promise.resolve({ ...overlay.state(), watched: marker.watched().length, lastResult });
+    }
     const msg = raw as ToContent;
     switch (msg?.type) {
       case 'ping':
@@ -161,9 +182,9 @@ export function startAgent(opts: AgentOptions): void {
         return Promise.resolve(true);
       case 'pick-start': {
         picking?.cancel();
-        overlay?.hideButton();
+        overlay.hideButton();
         const { recordId, field } = msg;
-        const say = (text: string) => ensureOverlay().toast('info', text);
+        const say = (text: string) => overlay.toast('info', text);
         picking = startPick(win, pickKind(field), say, {
           hint: t(lang, 'pickHint'), nothing: t(lang, 'pickNothing'), cancelled: t(lang, 'pickCancelled'),
         }, (r) => {
@@ -171,7 +192,7 @@ export function startAgent(opts: AgentOptions): void {
           if (r) say(t(lang, 'pickDone'));
           void browser.runtime.sendMessage({ type: 'pick-result', recordId, field, value: r?.value ?? null, path: r?.path ?? null })
             .catch(() => undefined);
-        });
+        }, (box) => overlay.highlight(box));
         return Promise.resolve(true);
       }
       default:
@@ -182,10 +203,11 @@ export function startAgent(opts: AgentOptions): void {
   async function prepare(targetId: string | null, mode: string): Promise<PrepareResult> {
     // Hide our UI for the capture first, so the frames it takes to paint that pass while the
     // page is read; restore even if the background never answers.
-    overlay?.setCapturing(true);
-    const hidden = overlay?.painted();
+    // The watchlist marks are in the overlay: they are hidden with it.
+    overlay.setCapturing(true);
+    const hidden = overlay.painted();
     clearTimeout(captureGuard);
-    captureGuard = setTimeout(() => overlay?.setCapturing(false), 20_000);
+    captureGuard = setTimeout(() => overlay.setCapturing(false), 20_000);
 
     const target =
       mode === 'inpage' ? targetById(targetId)

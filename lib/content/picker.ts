@@ -1,7 +1,7 @@
 /**
  * "Pilih di halaman": the monitor fills a form field by clicking the name, link or text in the page
  * instead of typing it. Only trusted clicks and keys count (a page script cannot pick for the
- * monitor); the highlight lives in the extension's closed shadow root; the page is not changed.
+ * monitor); the outline lives in the extension's closed shadow root; the page is not changed.
  * The value is read the way the adapters read (visible text, canonical profile address).
  */
 import { fbProfile, igProfile, ttProfile, canonicalUrl } from '../platforms/url';
@@ -42,8 +42,9 @@ export interface PickSession {
 }
 
 /**
- * Enter pick mode: outline what the pointer is over, take the first trusted click as the pick
- * (the click does nothing else in the page), Esc cancels. `done` gets the value or null.
+ * Enter pick mode: outline what the pointer is over (`outline`, drawn in the overlay's closed
+ * shadow root), take the first trusted click as the pick (the click does nothing else in the page),
+ * Esc cancels. `done` gets the value or null. Events a page script dispatches are ignored.
  */
 export function startPick(
   win: Window,
@@ -51,25 +52,20 @@ export function startPick(
   hint: (text: string) => void,
   messages: { hint: string; nothing: string; cancelled: string },
   done: (r: { value: string; path: string } | null) => void,
+  outline: (box: { left: number; top: number; width: number; height: number } | null) => void = () => undefined,
 ): PickSession {
   const doc = win.document;
-  const host = doc.createElement('asn-evidence-pick');
-  const shadow = host.attachShadow({ mode: 'closed' });
-  const box = doc.createElement('div');
-  box.setAttribute('style', 'position:fixed;z-index:2147483646;pointer-events:none;border:2px solid #be123c;background:rgba(190,18,60,.08);border-radius:3px;display:none');
-  shadow.append(box);
-  (doc.body ?? doc.documentElement).append(host);
   hint(messages.hint);
   const ac = new AbortController();
   const finish = (r: { value: string; path: string } | null) => {
     ac.abort();
-    host.remove();
+    outline(null);
     done(r);
   };
   doc.addEventListener('mouseover', (ev) => {
     if (!ev.isTrusted || !(ev.target instanceof Element)) return;
     const r = ev.target.getBoundingClientRect();
-    Object.assign(box.style, { display: 'block', left: `${r.left - 2}px`, top: `${r.top - 2}px`, width: `${r.width}px`, height: `${r.height}px` });
+    outline({ left: r.left, top: r.top, width: r.width, height: r.height });
   }, { capture: true, signal: ac.signal });
   const swallow = (ev: Event) => {
     if (!ev.isTrusted) return;

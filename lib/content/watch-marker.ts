@@ -1,27 +1,29 @@
 /**
  * Marks watched accounts (daftar pantau) where they appear on Facebook, Instagram and TikTok: a
- * dashed outline and a small "ASN" badge on the name link, drawn by ONE injected <style> keyed on a
- * data attribute. Page text is never changed (the badge is CSS generated content), and the style
- * is switched off while a capture is prepared so evidence screenshots show the page as it was.
+ * dashed box and a small "ASN" badge around the name link. The watchlist is the team's most
+ * sensitive data, so the page must not learn who is watched: the marks are drawn only in the
+ * extension's closed shadow root (a MarkLayer of lib/content/overlay.ts), as fixed boxes placed
+ * from the links' getBoundingClientRect, with no pointer events. Nothing of the page's own DOM is
+ * touched (no attribute, class or injected style), so nothing a page script can read or measure
+ * differs between a watched and an unwatched link. The layer is hidden while a capture is prepared
+ * (the overlay's setCapturing), so evidence screenshots show the page as it was.
  *
  * Cost on long feeds: the watched keys are read once from storage.local into a Set; new nodes from
  * the MutationObserver are only queued, and an idle callback scans their links in time slices:
- * per link one regex (hrefKey) and one Set lookup. Everything is removed on invalidation.
+ * per link one regex (hrefKey) and one Set lookup; the watched links found are kept in a Set.
+ * Drawing is throttled to one animation frame after a scroll, resize, mutation or scan, and
+ * measures only the watched links (boxes only for those on or near the screen). Everything is
+ * removed on invalidation.
  */
-import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { hrefKey, WATCH_KEYS_STORAGE, type WatchKeys } from '../watchlist/model';
-
-export const WATCH_ATTR = 'data-asn-watch';
-const STYLE_ATTR = 'data-asn-watch-style';
-const CSS =
-  `a[${WATCH_ATTR}]{outline:2px dashed #be123c!important;outline-offset:1px!important;border-radius:3px}` +
-  `a[${WATCH_ATTR}]::after{content:"ASN";display:inline-block;margin-left:4px;padding:0 4px;` +
-  'font:700 9px/14px system-ui,sans-serif;color:#fff;background:#be123c;border-radius:3px;vertical-align:middle}';
+import type { Box, MarkLayer } from './overlay';
 
 export interface WatchMarkerOptions {
   doc: Document;
   win: Window;
+  /** Where the marks are drawn (the overlay's closed shadow root). */
+  layer: MarkLayer;
   /** The page address (for root-relative links); read again from win.location when omitted. */
   url?: string;
   signal: AbortSignal;
@@ -33,23 +35,31 @@ export interface WatchMarkerOptions {
 export interface WatchMarker {
   /** Scan the queued nodes now (tests). */
   flush(): void;
+  /** The name links found to be watched accounts (tests, the e2e build's hook). */
+  watched(): Element[];
   stop(): void;
 }
 
 /** Work per callback when the page leaves no idle time (the callback's timeout fired). */
 const MIN_SLICE_MS = 6;
+/** Links this far outside the viewport still get their box (ready when scrolled in). */
+const NEAR_PX = 200;
 
 type Idle = (cb: (d: { timeRemaining(): number }) => void, o?: { timeout: number }) => number;
 
 export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
-  const { doc, win, signal } = opts;
+  const { doc, win, signal, layer } = opts;
   let keys = new Set<string>();
-  let style: HTMLStyleElement | null = null;
   let observer: MutationObserver | null = null;
+  let resize: ResizeObserver | null = null;
   let queue: Node[] = [];
   let scheduled = false;
   let stopped = false;
-  let capturing: ReturnType<typeof setTimeout> | undefined;
+  /** Watched name links seen in the page (pruned when they leave it). */
+  const marked = new Set<Element>();
+  let frame = 0;
+  let drawn = 0;
+  let drawnKey = '';
   const origin = () => {
     try {
       return new URL(opts.url ?? win.location.href).origin;
@@ -61,17 +71,52 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
   const ric: Idle = (win as unknown as { requestIdleCallback?: Idle }).requestIdleCallback?.bind(win) ??
     ((cb) => win.setTimeout(() => cb({ timeRemaining: () => 8 }), 16) as unknown as number);
 
-  const check = (a: Element): void => {
+  // Draw the boxes of the watched links on or near the screen, once per frame at most.
+  const draw = (): void => {
+    frame = 0;
+    if (stopped) return;
+    const vw = win.innerWidth;
+    const vh = win.innerHeight;
+    const boxes: Box[] = [];
+    for (const a of marked) {
+      if (!a.isConnected) {
+        marked.delete(a);
+        continue;
+      }
+      const r = a.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.bottom < -NEAR_PX || r.top > vh + NEAR_PX || r.right < -NEAR_PX || r.left > vw + NEAR_PX) continue;
+      boxes.push({ left: r.left, top: r.top, width: r.width, height: r.height });
+    }
+    // Unchanged (a mutation that moved nothing): leave the layer alone.
+    const key = boxes.map((b) => `${b.left},${b.top},${b.width},${b.height}`).join(';');
+    if (key !== drawnKey) layer.draw(boxes);
+    drawnKey = key;
+    drawn = boxes.length;
+  };
+  const redraw = (): void => {
+    if (frame || stopped || (marked.size === 0 && drawn === 0)) return;
+    frame = win.requestAnimationFrame(draw);
+  };
+  const onScroll = (ev: Event): void => {
+    if (ev.isTrusted) redraw();
+  };
+
+  const check = (a: Element): boolean => {
     const k = hrefKey(a.getAttribute('href') ?? '', pageOrigin);
-    if (k !== null && keys.has(k)) {
-      // Only name links: an avatar link to the same profile has no text.
-      if (!a.hasAttribute(WATCH_ATTR) && a.textContent?.trim()) a.setAttribute(WATCH_ATTR, '');
-    } else if (a.hasAttribute(WATCH_ATTR)) a.removeAttribute(WATCH_ATTR);
+    // Only name links: an avatar link to the same profile has no text.
+    if (k !== null && keys.has(k) && a.textContent?.trim()) {
+      if (marked.has(a)) return false;
+      marked.add(a);
+      return true;
+    }
+    return marked.delete(a);
   };
 
   // The links of the node being scanned, and how far the scan got (a big subtree spans slices).
   let links: NodeListOf<Element> | null = null;
   let at = 0;
+  let changed = false;
   const drain = (d: { timeRemaining(): number }): void => {
     scheduled = false;
     if (stopped) return;
@@ -79,32 +124,34 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     // from its timeout with no idle time, and the marks must still keep up.
     const until = performance.now() + Math.max(d.timeRemaining() - 1, MIN_SLICE_MS);
     const late = () => performance.now() > until;
+    const pause = (): void => {
+      if (changed) redraw();
+      changed = false;
+      schedule();
+    };
     for (;;) {
       if (links) {
         const end = links.length;
         while (at < end) {
-          check(links[at++]!);
-          if ((at & 127) === 0 && late()) {
-            schedule();
-            return;
-          }
+          if (check(links[at++]!)) changed = true;
+          if ((at & 127) === 0 && late()) return pause();
         }
         links = null;
       }
       const n = queue.pop();
-      if (!n) return;
+      if (!n) break;
       if (n.nodeType !== 1 || !n.isConnected) continue;
       const el = n as Element;
-      if (el.tagName === 'A') check(el);
-      else if (el.firstElementChild) {
+      if (el.tagName === 'A') {
+        if (check(el)) changed = true;
+      } else if (el.firstElementChild) {
         links = el.querySelectorAll('a[href]');
         at = 0;
       }
-      if (late() && (queue.length || links)) {
-        schedule();
-        return;
-      }
+      if (late() && (queue.length || links)) return pause();
     }
+    if (changed) redraw();
+    changed = false;
   };
   const schedule = (): void => {
     if (scheduled || stopped) return;
@@ -112,8 +159,24 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     ric(drain, { timeout: 150 });
   };
 
+  const listen = (on: boolean): void => {
+    // Scrolls of the page and of inner scrollers (captured: scroll does not bubble).
+    if (on) {
+      doc.addEventListener('scroll', onScroll, { capture: true, passive: true });
+      win.addEventListener('resize', onScroll, { passive: true });
+    } else {
+      doc.removeEventListener('scroll', onScroll, { capture: true });
+      win.removeEventListener('resize', onScroll);
+    }
+  };
+
   const clearMarks = (): void => {
-    for (const a of Array.from(doc.querySelectorAll(`[${WATCH_ATTR}]`))) a.removeAttribute(WATCH_ATTR);
+    marked.clear();
+    if (frame) win.cancelAnimationFrame(frame);
+    frame = 0;
+    if (drawn) layer.draw([]);
+    drawn = 0;
+    drawnKey = '';
   };
 
   const apply = (v: WatchKeys | null | undefined): void => {
@@ -125,17 +188,12 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     if (!on) {
       observer?.disconnect();
       observer = null;
+      resize?.disconnect();
+      resize = null;
       queue = [];
       links = null;
-      style?.remove();
-      style = null;
+      listen(false);
       return;
-    }
-    if (!style) {
-      style = doc.createElement('style');
-      style.setAttribute(STYLE_ATTR, '');
-      style.textContent = CSS;
-      (doc.head ?? doc.documentElement).append(style);
     }
     if (!observer) {
       observer = new MutationObserver((records) => {
@@ -145,8 +203,15 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
           else for (let i = 0; i < r.addedNodes.length; i++) queue.push(r.addedNodes[i]!);
         }
         schedule();
+        // Whatever changed may have moved the marked links.
+        redraw();
       });
       observer.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+      listen(true);
+      if (typeof ResizeObserver === 'function') {
+        resize = new ResizeObserver(() => redraw());
+        resize.observe(doc.documentElement);
+      }
     }
     queue = [doc.documentElement];
     links = null;
@@ -155,34 +220,17 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
 
   const stop = (): void => {
     if (stopped) return;
-    stopped = true;
     observer?.disconnect();
     observer = null;
+    resize?.disconnect();
+    resize = null;
     queue = [];
     links = null;
-    clearTimeout(capturing);
-    style?.remove();
-    style = null;
+    listen(false);
     clearMarks();
+    stopped = true;
     unwatch?.();
-    browser.runtime.onMessage.removeListener(onMessage);
   };
-
-  // Evidence must show the page, not our marks: hide them from "prepare-capture" until the
-  // background reports the capture finished (20 s at most, like the in-page button).
-  const onMessage = (raw: unknown): undefined => {
-    const type = (raw as { type?: string } | null)?.type;
-    if (type === 'prepare-capture') {
-      style?.setAttribute('media', 'not all');
-      clearTimeout(capturing);
-      capturing = setTimeout(() => style?.removeAttribute('media'), 20_000);
-    } else if (type === 'capture-finished') {
-      clearTimeout(capturing);
-      style?.removeAttribute('media');
-    }
-    return undefined;
-  };
-  browser.runtime.onMessage.addListener(onMessage);
 
   let unwatch: (() => void) | undefined;
   if (opts.keys) apply(opts.keys);
@@ -195,6 +243,7 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
 
   return {
     flush: () => drain({ timeRemaining: () => Infinity }),
+    watched: () => [...marked].filter((a) => a.isConnected),
     stop,
   };
 }

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  extensionId, inspectPng, launchChromium, readStore, ROOT, serviceWorker, shimNames, sleep, startFixtureServer,
+  clickInPageFlag, extensionId, inspectPng, launchChromium, readStore, ROOT, serviceWorker, shimNames, sleep, startFixtureServer,
   tempProfile, waitForPage, type FixtureServer,
 } from './support';
 import { verifyCustody } from '../../lib/integrity/custody';
@@ -64,13 +64,8 @@ describe('evidence bundle export, verify and import (Chromium)', () => {
   });
 
   async function flag(page: Page, selector: string): Promise<string> {
-    await page.bringToFront();
-    await page.mouse.move(0, 0);
-    await page.hover(selector, { position: { x: 40, y: 30 } });
-    const button = page.locator('asn-evidence-overlay button');
-    await button.waitFor({ state: 'visible', timeout: 5000 });
     const before = new Set(context.pages());
-    await button.click();
+    await clickInPageFlag(page, selector);
     const review = await waitForPage(context, /\/review\.html\?id=/);
     assert.ok(!before.has(review));
     const id = new URL(review.url()).searchParams.get('id')!;

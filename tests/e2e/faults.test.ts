@@ -17,7 +17,7 @@ import type { BrowserContext, Page, Worker } from 'playwright-core';
 import type { RunningServer } from '../../server/app';
 import { verifyCustody } from '../../lib/integrity/custody';
 import {
-  clickInPageFlag, configureBackend, flagAndSave, readStore, ROOT, serviceWorker, sleep, startSyncRig,
+  clickInPageFlag, configureBackend, flagAndSave, flagToast, readStore, ROOT, serviceWorker, sleep, startSyncRig,
   stopServiceWorker, stopSyncRig, until, type FixtureServer,
 } from './support';
 
@@ -52,15 +52,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
 
 
   /** The toast's final word on the last flag (ok or error), as shown in the page. */
-  async function toastResult(timeout = 20_000): Promise<{ kind: string; code: string | null; text: string }> {
-    const toast = page.locator('asn-evidence-overlay .toast:is([data-kind="ok"], [data-kind="error"])');
-    await toast.waitFor({ state: 'attached', timeout });
-    return {
-      kind: (await toast.getAttribute('data-kind'))!,
-      code: await toast.getAttribute('data-code'),
-      text: (await toast.textContent()) ?? '',
-    };
-  }
+  const toastResult = (timeout = 20_000) => flagToast(context, page, timeout);
 
   async function closeReviews(): Promise<void> {
     for (const p of context.pages()) if (/\/review\.html\?id=/.test(p.url())) await p.close();

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
 import {
-  CHROME_PROD_EXT, inspectPng, launchChromium, readStore, serviceWorker, startFixtureServer, tempProfile,
-  waitForPage, type FixtureServer,
+  CHROME_PROD_EXT, clickInPageFlag, inspectPng, launchChromium, newReview, readStore, serviceWorker, startFixtureServer,
+  tempProfile, type FixtureServer,
 } from './support';
 
 describe('production build (Chromium)', () => {
@@ -38,17 +38,18 @@ describe('production build (Chromium)', () => {
     assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'contextMenus', 'downloads', 'scripting', 'storage', 'unlimitedStorage']);
     const bg = readFileSync(join(CHROME_PROD_EXT, 'background.js'), 'utf8');
     assert.ok(!bg.includes('e2e-get-record'), 'the e2e hook is not in the production build');
+    const cs = readFileSync(join(CHROME_PROD_EXT, 'content-scripts/content.js'), 'utf8');
+    for (const hook of ['e2e-inpage-state', 'e2e-get-record', 'data-asn-e2e']) {
+      assert.ok(!cs.includes(hook), `the content script's e2e hook (${hook}) is not in the production build`);
+    }
   });
 
   it('flags from the in-page button with the html2canvas fallback, clearly marked', async () => {
     const page = await context.newPage();
     await page.goto('https://www.facebook.com/permalink.php?story_fbid=pfbid0E2eTestPostAbCdEfGhIjKlMnOpQrStUvWxYz123&id=100064405103773');
-    await page.bringToFront();
-    await page.hover('#comment-budi', { position: { x: 40, y: 30 } });
-    await page.locator('asn-evidence-overlay button').click();
-    const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
-    await toast.waitFor({ state: 'visible', timeout: 30_000 });
-    const review = await waitForPage(context, /review\.html/);
+    const seen = new Set(context.pages());
+    await clickInPageFlag(page, '#comment-budi');
+    const review = await newReview(context, seen, 30_000);
     await review.waitForSelector('#screenshot');
     assert.match(await review.textContent('main') ?? '', /bukan tangkapan layar asli/);
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  inspectPng, launchChromium, readStore, serviceWorker, startFixtureServer, tempProfile, waitForPage,
+  inPageFlagPoint, inspectPng, launchChromium, newReview, readStore, serviceWorker, startFixtureServer, tempProfile,
   type FixtureServer,
 } from './support';
 
@@ -34,13 +34,12 @@ describe('scroll and stitch (Chromium)', () => {
     await page.locator(selector).scrollIntoViewIfNeeded();
     await page.hover(`${selector} .top`, { position: { x: 200, y: 20 } });
     const scrollBefore = await page.evaluate(() => scrollY);
-    const button = page.locator('asn-evidence-overlay button');
-    await button.waitFor({ state: 'visible' });
-    await button.click();
-    const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
-    await toast.waitFor({ state: 'visible', timeout: 30_000 });
-    const id = await toast.getAttribute('data-record-id');
-    (await waitForPage(context, /review\.html/)).close();
+    const seen = new Set(context.pages());
+    const { x, y } = await inPageFlagPoint(page, `${selector} .top`);
+    await page.mouse.click(x, y);
+    const review = await newReview(context, seen, 30_000);
+    const id = new URL(review.url()).searchParams.get('id');
+    await review.close();
     const { records, blobs } = await readStore(await serviceWorker(context));
     const ev = records.find((r) => r.id === id);
     const rect = await page.$eval(selector, (el) => el.getBoundingClientRect().toJSON());

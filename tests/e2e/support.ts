@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/app';
 import type { TokenEntry } from '../../server/tokens';
+import { flagButtonBox } from '../../lib/content/overlay';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROME_EXT = join(ROOT, '.output/e2e/chrome-mv3');
@@ -248,45 +249,126 @@ export async function shimNames(target: Page | Worker): Promise<void> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Flag the element under `selector` with the in-page button, then save the form as it is
- * (record becomes "queued"). Returns the new record id.
+ * The in-page overlay's host, as a page sees it: its tag name is random per page load (so a page
+ * cannot define it as a custom element beforehand) and starts with this.
  */
-/** Hover `selector` and click the extension's in-page ⚑ button (no waiting for the result). */
-export async function clickInPageFlag(page: Page, selector: string): Promise<void> {
+export const OVERLAY_PREFIX = 'asn-evidence-overlay';
+
+/**
+ * Where the in-page ⚑ button is for the element `selector` points into, once it shows. The overlay
+ * is a CLOSED shadow root, out of reach of locators and page scripts, so the button is found by
+ * its documented place: flagButtonBox() of lib/content/overlay.ts applied to the bounding box of
+ * the flaggable element the content script picked for the hover. That element is `selector`'s
+ * element or one of its ancestors (the platform adapters decide): each is tried, innermost first,
+ * and the first whose button centre hits the overlay's host is it (document.elementFromPoint gives
+ * the host only where the button is: nothing else of the overlay takes pointer events).
+ */
+export async function inPageFlagPoint(page: Page, selector: string, timeout = 5000): Promise<{ x: number; y: number }> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    // Let the content script's hover frame run first.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const { rects, viewport } = await page.$eval(selector, (el) => {
+      const out: Array<{ top: number; right: number }> = [];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const r = e.getBoundingClientRect();
+        out.push({ top: r.top, right: r.right });
+      }
+      return { rects: out, viewport: { width: document.documentElement.clientWidth, height: innerHeight } };
+    });
+    const points = rects.map((r) => {
+      const b = flagButtonBox(r, viewport);
+      return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+    });
+    const hit = await page.evaluate(([pts, prefix]) =>
+      pts.findIndex((p) => document.elementFromPoint(p.x, p.y)?.localName.startsWith(prefix) === true), [points, OVERLAY_PREFIX] as const);
+    if (hit >= 0) return points[hit]!;
+    if (Date.now() > end) throw new Error(`the in-page flag button did not show for ${selector}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Hover `selector` as a person would (at `position` inside it; its centre when omitted) and click
+ * the extension's in-page ⚑ button with the real mouse, at the place computed by inPageFlagPoint
+ * (no waiting for the result).
+ */
+export async function clickInPageFlag(page: Page, selector: string, position: { x: number; y: number } | null = { x: 40, y: 30 }): Promise<void> {
   await page.bringToFront();
   await page.mouse.move(0, 0);
-  await page.hover(selector, { position: { x: 40, y: 30 } });
-  const button = page.locator('asn-evidence-overlay button');
-  await button.waitFor({ state: 'visible', timeout: 5000 });
-  await button.click();
+  await page.hover(selector, position ? { position } : {});
+  const { x, y } = await inPageFlagPoint(page, selector);
+  await page.mouse.click(x, y);
+}
+
+/** The review form that opened since `seen` was taken (the flag stored its record first). */
+export async function newReview(context: BrowserContext, seen: Set<Page>, timeout = 20_000): Promise<Page> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const review = context.pages().find((p) => !seen.has(p) && /\/review\.html\?id=/.test(p.url()));
+    if (review) {
+      await review.waitForLoadState('domcontentloaded');
+      return review;
+    }
+    if (Date.now() > end) throw new Error('the review form did not open');
+    await sleep(100);
+  }
 }
 
 /**
  * Hover the element as a person would, click the in-page ⚑ button, and wait for the stored record:
- * its id (from the toast) and the review form that opens for it.
+ * its id (from the review form that opens for it, as the toast in the page names none) and that form.
  */
 export async function flagInPage(context: BrowserContext, page: Page, selector: string): Promise<{ id: string; review: Page }> {
-  await page.bringToFront();
-  await page.hover(selector);
-  const button = page.locator('asn-evidence-overlay button');
-  await button.waitFor({ state: 'visible', timeout: 5000 });
-  await button.click();
-  const toast = page.locator('asn-evidence-overlay .toast[data-record-id]');
-  await toast.waitFor({ state: 'visible', timeout: 20_000 });
-  const id = (await toast.getAttribute('data-record-id'))!;
-  return { id, review: await waitForPage(context, new RegExp(`review\\.html\\?id=${id}`)) };
+  const seen = new Set(context.pages());
+  await clickInPageFlag(page, selector, null);
+  const review = await newReview(context, seen);
+  return { id: new URL(review.url()).searchParams.get('id')!, review };
 }
 
+/** What the in-page overlay shows (the e2e build's test hook; lib/content/agent.ts). */
+export interface InPageState {
+  button: { left: number; top: number; width: number; height: number } | null;
+  toast: { kind: string; text: string; code: string | null } | null;
+  marks: Array<{ left: number; top: number; width: number; height: number }>;
+  capturing: boolean;
+  /** Name links the content script found to be watched accounts. */
+  watched: number;
+  lastResult: { ok: boolean; id?: string; sha256?: string; code?: string; message?: string } | null;
+}
+
+/**
+ * Read what the overlay in `page` shows, in the e2e build only: asked through the extension's
+ * worker (tabs.sendMessage), never through the page, which cannot read the closed shadow root.
+ * The page must be the only tab at its address.
+ */
+export async function inPageState(context: BrowserContext, page: Page): Promise<InPageState> {
+  const sw = await serviceWorker(context);
+  const states = await sw.evaluate(async (url) => {
+    const tabs = (await chrome.tabs.query({})).filter((t) => t.url === url);
+    return Promise.all(tabs.map((t) => chrome.tabs.sendMessage(t.id!, { type: 'e2e-inpage-state' }).catch(() => null)));
+  }, page.url());
+  const found = states.filter(Boolean);
+  if (found.length !== 1) throw new Error(`expected one tab at ${page.url()} to answer, got ${found.length}`);
+  return found[0] as InPageState;
+}
+
+/** The toast's final word on the last flag (ok or error), as the monitor sees it in the page. */
+export async function flagToast(context: BrowserContext, page: Page, timeout = 20_000): Promise<{ kind: string; code: string | null; text: string }> {
+  return until(async () => {
+    const t = (await inPageState(context, page)).toast;
+    return t && (t.kind === 'ok' || t.kind === 'error') ? t : null;
+  }, 'the result of the flag in the page', timeout);
+}
+
+/**
+ * Flag the element under `selector` with the in-page button, then save the form as it is
+ * (record becomes "queued"). Returns the new record id.
+ */
 export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
   const seen = new Set(context.pages());
   await clickInPageFlag(page, selector);
-  const end = Date.now() + 20_000;
-  let review: Page | undefined;
-  while (!review && Date.now() < end) {
-    review = context.pages().find((p) => !seen.has(p) && /\/review\.html\?id=/.test(p.url()));
-    if (!review) await sleep(100);
-  }
-  if (!review) throw new Error('the review form did not open');
+  const review = await newReview(context, seen);
   await review.waitForSelector('#save');
   await review.click('#save');
   await review.waitForSelector('#save-ok', { timeout: 10_000 });

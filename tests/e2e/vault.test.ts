@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Worker } from 'playwright-core';
 import {
-  clickInPageFlag, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker, shimNames, startFixtureServer,
+  clickInPageFlag, E2E_POST_URL, flagToast, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker, shimNames, startFixtureServer,
   tempProfile, until, type FixtureServer,
 } from './support';
 
@@ -140,10 +140,10 @@ describe('encrypted local store (Chromium)', () => {
     const page = await context.newPage();
     await page.goto(POST_URL);
     await clickInPageFlag(page, '#comment-3');
-    const toast = page.locator('asn-evidence-overlay .toast');
-    await toast.waitFor({ state: 'visible' });
-    await until(async () => /terkunci/i.test(await toast.textContent() ?? ''), 'the locked message');
-    assert.equal(await toast.getAttribute('data-kind'), 'error');
+    const toast = await flagToast(context, page);
+    assert.equal(toast.kind, 'error');
+    assert.equal(toast.code, 'locked');
+    assert.match(toast.text, /terkunci/i);
     assert.equal((await readStore(await serviceWorker(context), { blobs: false })).records.length, 2, 'nothing stored');
 
     const review = await context.newPage();

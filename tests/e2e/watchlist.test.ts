@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
 import {
-  extensionId, launchChromium, readStore, serviceWorker, startFixtureServer, tempProfile, waitForPage,
-  type FixtureServer,
+  clickInPageFlag, extensionId, inPageState, inspectPng, launchChromium, newReview, readStore, serviceWorker,
+  startFixtureServer, tempProfile, until, type FixtureServer,
 } from './support';
 
 const POST_URL =
@@ -95,20 +95,52 @@ describe('watchlist (Chromium)', () => {
   it('marks the watched commenter and pre-fills the form when the comment is flagged', async () => {
     const page = await context.newPage();
     await page.goto(POST_URL);
-    const mark = page.locator('#comment-budi a[data-asn-watch]');
-    await mark.waitFor({ state: 'attached', timeout: 10_000 });
-    assert.equal(await mark.textContent(), 'Budi Santoso', 'page text untouched');
-    assert.equal(await page.locator('[data-asn-watch]').count(), 1, 'nobody else is marked');
-    const badge = await mark.evaluate((a) => getComputedStyle(a, '::after').content);
-    assert.equal(badge, '"ASN"');
-    assert.equal(await page.locator('style[data-asn-watch-style]').count(), 1);
-
     await page.bringToFront();
-    await page.hover('#comment-budi', { position: { x: 40, y: 30 } });
-    const button = page.locator('asn-evidence-overlay button');
-    await button.waitFor({ state: 'visible', timeout: 5000 });
-    await button.click();
-    const review = await waitForPage(context, /\/review\.html\?id=/);
+    const pageHtml = async () => page.evaluate(() => {
+      const own = Array.from(document.documentElement.children).filter((e) => !e.localName.startsWith('asn-evidence-overlay'));
+      return own.map((e) => e.outerHTML).join('');
+    });
+    const html = await pageHtml();
+    // The content script found Budi's name link (and nobody else) and draws its mark over it, in
+    // its own closed shadow root.
+    const state = await until(async () => {
+      const s = await inPageState(context, page);
+      return s.marks.length > 0 ? s : null;
+    }, 'the mark on the watched commenter', 10_000);
+    assert.equal(state.watched, 1, 'nobody else is marked');
+    assert.equal(state.marks.length, 1);
+    const link = await page.$eval('#comment-budi a[href*="profile.php"]', (a) => {
+      const r = a.getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height, text: a.textContent, dpr: devicePixelRatio };
+    });
+    for (const k of ['left', 'top', 'width', 'height'] as const) {
+      assert.ok(Math.abs(state.marks[0]![k] - link[k]) < 0.5, `the mark sits on the name link (${k})`);
+    }
+    assert.equal(link.text, 'Budi Santoso', 'page text untouched');
+    // The page sees none of it: its own DOM is as served (no attribute, class or style added).
+    assert.equal(await pageHtml(), html);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[data-asn-watch], style[data-asn-watch-style]').length), 0);
+
+    // What the monitor sees: a dashed red box around the name and the red "ASN" badge beside it;
+    // nothing around an unwatched name.
+    const RED: [number, number, number] = [190, 18, 60];
+    const isRed = (p: [number, number, number]) => p.every((c, i) => Math.abs(c - RED[i]!) < 40);
+    const around = (r: { left: number; top: number; width: number; height: number }) => {
+      const pts: Array<[number, number]> = [];
+      for (let y = r.top - 2; y <= r.top + r.height + 2; y += 1) pts.push([(r.left - 2) * link.dpr, y * link.dpr]);
+      for (let x = r.left + r.width + 4; x < r.left + r.width + 24; x += 1) pts.push([x * link.dpr, (r.top + r.height / 2) * link.dpr]);
+      return pts;
+    };
+    const sinta = await page.$eval('#comment-sinta a[href*="sinta"]', (a) => a.getBoundingClientRect().toJSON());
+    const shot = (await page.screenshot()).toString('base64');
+    const seen = await inspectPng(page, shot, [...around(link), ...around(sinta)]);
+    const n = around(link).length;
+    assert.ok(seen.pixels.slice(0, n).filter(isRed).length >= 5, 'the watched name is marked on screen');
+    assert.equal(seen.pixels.slice(n).filter(isRed).length, 0, 'the unwatched name is not');
+
+    const before = new Set(context.pages());
+    await clickInPageFlag(page, '#comment-budi');
+    const review = await newReview(context, before);
     await review.waitForSelector('#f-subject-nip');
     assert.equal(await review.inputValue('#f-subject-nip'), BUDI_NIP);
     assert.equal(await review.inputValue('#f-subject-agency'), 'Dinas Pendidikan Kab. Contoh');
@@ -132,9 +164,16 @@ describe('watchlist (Chromium)', () => {
     for (const f of ['subject.nip', 'subject.agency', 'subject.name', 'violation.candidate']) {
       assert.equal(rec.fieldSources[f], 'user', f);
     }
-    // The marks were hidden for the capture and are back afterwards.
-    await page.locator('asn-evidence-overlay .toast').waitFor({ state: 'visible' });
-    assert.equal(await page.locator('style[data-asn-watch-style]').getAttribute('media'), null);
+    // The marks were hidden for the capture (the screenshots show the page as it was) and are back
+    // afterwards.
+    const { blobs } = await readStore(await serviceWorker(context));
+    const full = await inspectPng(page, blobs[`${id}/full.png`]!.base64, around(link));
+    assert.equal(full.pixels.filter(isRed).length, 0, 'no mark in the captured screenshot');
+    const after = await until(async () => {
+      const s = await inPageState(context, page);
+      return !s.capturing && s.marks.length === 1 ? s : null;
+    }, 'the mark back after the capture');
+    assert.equal(after.toast?.kind, 'ok');
     await review.close();
     await page.close();
   });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  extensionId, launchChromium, readStore, serviceWorker, sleep, startFixtureServer, tempProfile, until,
+  clickInPageFlag, extensionId, launchChromium, readStore, serviceWorker, sleep, startFixtureServer, tempProfile, until,
   waitForPage, type FixtureServer,
 } from './support';
 import { verifyCustody } from '../../lib/integrity/custody';
@@ -36,13 +36,8 @@ describe('workbench: gestures, record view, edit, delete, case files (Chromium)'
   });
 
   async function flag(page: Page, selector: string): Promise<Page> {
-    await page.bringToFront();
-    await page.mouse.move(0, 0);
-    await page.hover(selector, { position: { x: 40, y: 30 } });
-    const button = page.locator('asn-evidence-overlay button');
-    await button.waitFor({ state: 'visible', timeout: 5000 });
     const seen = new Set(context.pages());
-    await button.click();
+    await clickInPageFlag(page, selector);
     const review = await waitForPage(context, /\/review\.html\?id=/);
     assert.ok(!seen.has(review), 'a review window opens');
     return review;
