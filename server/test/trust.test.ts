@@ -9,6 +9,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { derOfRawSignature } from '../../tests/support/der';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../lib/export/verify';
 import { generateSigningKey, fromB64url } from '../../lib/integrity/keys';
@@ -26,19 +27,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** docs/integrity.md section 1, the Python recipe's steps done with Node's own tools. */
-function der(raw: Uint8Array): Buffer {
-  const int = (b: Uint8Array) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    const v = Buffer.from(b.subarray(i));
-    const body = v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v;
-    return Buffer.concat([Buffer.from([2, body.length]), body]);
-  };
-  const seq = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.from([0x30, seq.length]), seq]);
-}
-
 describe('the server as trust anchor', () => {
   it('publishes its key; a receipt verifies with openssl from the docs alone, and a forged one does not', async () => {
     const health = await (await fetch(`${srv.url}/v1/health`)).json() as { serverKey: { x: string; y: string; kid: string } };
@@ -49,7 +37,7 @@ describe('the server as trust anchor', () => {
     const { receipt } = await res.json() as { receipt: { payload: string; signature: string; serverKey: { kid: string } } };
     expect(receipt.serverKey.kid).toBe(health.serverKey.kid);
     writeFileSync(join(dir, 'server.pem'), createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: health.serverKey.x, y: health.serverKey.y }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
-    writeFileSync(join(dir, 'sig.der'), der(fromB64url(receipt.signature)));
+    writeFileSync(join(dir, 'sig.der'), derOfRawSignature(fromB64url(receipt.signature)));
     writeFileSync(join(dir, 'payload.bin'), receipt.payload, 'utf8');
     writeFileSync(join(dir, 'forged.bin'), receipt.payload.replace(/"receivedAt":"[^"]+"/, '"receivedAt":"2020-01-01T00:00:00.000Z"'), 'utf8');
     const openssl = (file: string) => spawnSync('openssl', ['dgst', '-sha256', '-verify', join(dir, 'server.pem'), '-signature', join(dir, 'sig.der'), join(dir, file)], { encoding: 'utf8' });

@@ -8,6 +8,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { derOfRawSignature } from '../../support/der';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../lib/integrity/canonical';
 import { custodyHashInput } from '../../../lib/integrity/custody';
@@ -18,23 +19,10 @@ const V = JSON.parse(readFileSync(join(root, 'tests/fixtures/integrity/vector.js
 const dir = mkdtempSync(join(tmpdir(), 'asn-vector-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** r || s -> DER SEQUENCE { INTEGER r, INTEGER s } (docs/integrity.md section 1, by hand). */
-function derOf(raw: Uint8Array): Buffer {
-  const int = (b: Uint8Array) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    const v = b.subarray(i);
-    const body = v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : Buffer.from(v);
-    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
-  };
-  const seq = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.from([0x30, seq.length]), seq]);
-}
-
 function opensslVerifies(jwk: { x: string; y: string }, sig: string, signed: string, name: string): string {
   const pem = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
   writeFileSync(join(dir, `${name}.pem`), pem);
-  writeFileSync(join(dir, `${name}.der`), derOf(fromB64url(sig)));
+  writeFileSync(join(dir, `${name}.der`), derOfRawSignature(fromB64url(sig)));
   writeFileSync(join(dir, `${name}.bin`), signed, 'utf8');
   const r = spawnSync('openssl', ['dgst', '-sha256', '-verify', join(dir, `${name}.pem`), '-signature', join(dir, `${name}.der`), join(dir, `${name}.bin`)], { encoding: 'utf8' });
   return (r.stdout + r.stderr).trim();
