@@ -10,9 +10,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import '../../assets/ui.css';
 import { CaseFiles } from '../../components/case-files';
 import { DeletionLog } from '../../components/deletion-log';
-import { sendExport, uploadBundle } from '../../components/export-api';
+import { sendExport } from '../../components/export-api';
 import { exportBundle } from '../../lib/background/export';
 import { RecordView } from '../../components/record-view';
+import { VerifySection } from '../../components/verify-section';
 import { sendWorkbench } from '../../components/workbench-api';
 import { wx } from '../../lib/i18n/workbench-messages';
 import type { TypedListResult, TypedRow } from '../../lib/workbench-protocol';
@@ -20,7 +21,7 @@ import { formatTime, useT } from '../../components/i18n';
 import { StatusChip } from '../../components/status';
 import type { EvidenceStatus } from '../../lib/db/evidence-db';
 import type {
-  EvidenceFilter, EvidenceRow, ExportResult, ImportResponse, ListResult, VerifyResponse,
+  EvidenceFilter, EvidenceRow, ExportResult, ListResult,
 } from '../../lib/export-protocol';
 import { tx, type ExportMessageKey } from '../../lib/i18n/export-messages';
 import type { Platform, ViolationType } from '../../lib/record/schema';
@@ -32,9 +33,6 @@ const VIOLATIONS: readonly ViolationType[] = [
   'like', 'reaction', 'comment', 'share', 'post', 'gesture', 'photo_with_candidate',
   'campaign_attribute', 'profile_picture', 'follow', 'other',
 ];
-
-/** Largest file the verify screen reads (the background holds it in memory). */
-const MAX_FILE_MB = 256;
 
 interface FilterForm {
   from: string; to: string; statuses: EvidenceStatus[]; platforms: Platform[]; subject: string; violations: ViolationType[];
@@ -50,9 +48,6 @@ function toFilter(f: FilterForm): EvidenceFilter {
   if (f.subject.trim()) out.subject = f.subject.trim();
   return out;
 }
-
-/** The verifier's messages may start with the file name, which the list already shows. */
-const withoutFile = (file: string, message: string) => (message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
 
 const toggle = <T,>(list: T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -258,115 +253,6 @@ function Row({ r, checked, onToggle, lang, t, x, onOpen, openLabel }: {
       <td class="mono" title={r.sha256}>{r.sha256.slice(0, 12)}…</td>
       <td><button type="button" class="open-record" data-id={r.id} onClick={onOpen}>{openLabel}</button></td>
     </tr>
-  );
-}
-
-function VerifySection({ x, lang, onImported }: {
-  x: (k: ExportMessageKey, p?: Record<string, string | number>) => string; lang: 'id' | 'en'; onImported: () => void;
-}) {
-  const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState<'verify' | 'import' | null>(null);
-  const [verified, setVerified] = useState<VerifyResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [imported, setImported] = useState<ImportResponse | null>(null);
-
-  const verify = async (f: File) => {
-    setFile(f);
-    setVerified(null);
-    setImported(null);
-    setError(null);
-    if (f.size > MAX_FILE_MB * 1024 * 1024) {
-      setError(x('fileTooLarge', { size: Math.ceil(f.size / 1048576), max: MAX_FILE_MB }));
-      return;
-    }
-    setBusy('verify');
-    try {
-      const src = await uploadBundle(f);
-      setVerified(await sendExport<VerifyResponse>({ type: 'verify-bundle', ...src }));
-    } catch (e) {
-      setError(x('fileReadError', { reason: String((e as Error)?.message ?? e) }));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const doImport = async () => {
-    if (!file) return;
-    setBusy('import');
-    setImported(null);
-    try {
-      const src = await uploadBundle(file);
-      setImported(await sendExport<ImportResponse>({ type: 'import-bundle', ...src }));
-    } catch (e) {
-      setImported({ ok: false, problems: [], message: x('importFailed', { reason: String((e as Error)?.message ?? e) }) });
-    } finally {
-      setBusy(null);
-      onImported();
-    }
-  };
-
-  return (
-    <section>
-      <h2>{x('verifyTitle')}</h2>
-      <p class="muted">{x('verifyIntro')}</p>
-      <label for="verify-file">{x('verifyFile')}</label>
-      <input id="verify-file" type="file" accept=".zip,application/zip" disabled={busy !== null}
-        onChange={(e) => {
-          const f = (e.target as HTMLInputElement).files?.[0];
-          if (f) void verify(f);
-        }} />
-      {busy === 'verify' && <p class="msg info" id="verify-progress">{x('verifying')}</p>}
-      {error && <p class="msg error" role="alert" id="verify-error">{error}</p>}
-      {verified && (verified.ok ? (
-        <div class="msg ok" role="status" id="verify-result" data-ok="true">
-          <div><strong>{x('verifyOk', { n: verified.recordCount })}</strong></div>
-          <div>{x('verifyFrom', {
-            when: formatTime(verified.createdAt, lang).split(' (')[0]!,
-            who: [verified.createdBy.name, verified.createdBy.unit].filter(Boolean).join(', ') || x('unknownMonitor'),
-          })}</div>
-          <div class="mono">SHA-256: {verified.sha256}</div>
-          <div id="verify-plan">{x('verifyPlan', { new: verified.newCount, present: verified.presentCount })}</div>
-          {verified.conflictIds.map((id) => <div key={id} class="conflict">{x('verifyConflict', { id })}</div>)}
-          <p style={{ margin: '8px 0 0' }}>
-            <button class="primary" id="import" disabled={busy !== null} onClick={() => void doImport()}>
-              {busy === 'import' ? x('importing') : x('importButton')}
-            </button>
-          </p>
-        </div>
-      ) : (
-        <div class="msg error" role="alert" id="verify-result" data-ok="false">
-          <div><strong>{verified.message ?? x('verifyBad', { n: verified.problems.length })}</strong></div>
-          <ul id="verify-problems" style={{ margin: '6px 0 0', paddingLeft: '18px' }}>
-            {verified.problems.map((p, i) => (
-              <li key={i} data-file={p.file} data-code={p.code}>
-                <span class="mono">{p.file}</span>: {withoutFile(p.file, p.message)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ))}
-      {imported && (
-        <div class={`msg ${imported.ok ? 'ok' : 'error'}`} role="alert" id="import-result" data-ok={String(imported.ok)}>
-          {imported.ok ? (
-            <>
-              <span data-added={imported.added} data-present={imported.alreadyPresent}>
-                {x('importDone', { added: imported.added, present: imported.alreadyPresent })}
-              </span>
-              {imported.conflictIds.map((id) => <div key={id} class="conflict">{x('verifyConflict', { id })}</div>)}
-            </>
-          ) : (
-            <>
-              <div>{imported.message}</div>
-              {imported.problems.length > 0 && (
-                <ul style={{ margin: '6px 0 0', paddingLeft: '18px' }}>
-                  {imported.problems.map((p, i) => <li key={i} data-file={p.file}><span class="mono">{p.file}</span>: {withoutFile(p.file, p.message)}</li>)}
-                </ul>
-              )}
-            </>
-          )}
-        </div>
-      )}
-    </section>
   );
 }
 

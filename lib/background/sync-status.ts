@@ -2,7 +2,7 @@
 import { storage } from 'wxt/utils/storage';
 
 export interface SyncStatus {
-  state: 'idle' | 'unconfigured' | 'syncing' | 'ok' | 'retrying' | 'paused' | 'locked';
+  state: 'idle' | 'unconfigured' | 'syncing' | 'ok' | 'retrying' | 'offline' | 'paused' | 'locked';
   /** Already translated for the monitor; never contains the token. */
   message: string;
   httpStatus?: number | null;

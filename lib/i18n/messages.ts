@@ -150,6 +150,14 @@ const id = {
   selectedElement: 'Elemen yang ditandai diberi garis merah.',
   timezone: 'Zona waktu',
   counts: 'Ringkasan',
+  // [form] keys of the review form (issue 14)
+  // [/form]
+  // [options] options, first-run, connection test, sync errors
+  // [/options]
+  // [report] report, verify, times
+  // [/report]
+  // [popup] popup, manager, watchlist
+  // [/popup]
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -298,6 +306,14 @@ const en: Record<MessageKey, string> = {
   selectedElement: 'The flagged element is outlined in red.',
   timezone: 'Time zone',
   counts: 'Summary',
+  // [form] keys of the review form (issue 14)
+  // [/form]
+  // [options] options, first-run, connection test, sync errors
+  // [/options]
+  // [report] report, verify, times
+  // [/report]
+  // [popup] popup, manager, watchlist
+  // [/popup]
 };
 
 const tables: Record<Lang, Record<MessageKey, string>> = { id, en };
