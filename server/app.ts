@@ -20,7 +20,7 @@ import { loadOrCreateServerKey } from './keys';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { renderRecordsPage } from './html';
 import { HttpError } from './http-error';
-import { shapeProblem, unknownFields } from './json-guard';
+import { depthProblem, shapeProblem, unknownFields } from './json-guard';
 import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
 import { loadOrCreateDevTokens, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
 import {
@@ -38,6 +38,11 @@ const MAX_DRAINING = 64;
 const DRAIN_TIMEOUT_MS = 30_000;
 /** Nesting allowed in the custody and keys parts and in the signed capture (the record's own nesting is the schema's). */
 const MAX_JSON_DEPTH = 32;
+/** JSON nested deeper than MAX_JSON_DEPTH anywhere is malformed input: 400 `json_too_deep`, before any other check. */
+function tooDeep(part: string, value: unknown, prefix = ''): void {
+  const problem = depthProblem(value, MAX_JSON_DEPTH);
+  if (problem) throw new HttpError(400, `part "${part}": ${prefix}${problem}`, {}, 'json_too_deep');
+}
 /** server/data, wherever the process was started from. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url));
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -234,6 +239,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new HttpError(400, 'part "record" is not valid JSON');
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, 'part "record" must be a JSON object');
+    tooDeep('record', raw);
     const rawId = (raw as { id?: unknown }).id;
     if (typeof rawId === 'string' && rawId !== key) throw new HttpError(400, 'Idempotency-Key does not equal record.id');
     const parsed = evidenceRecordSchema.safeParse(raw);
@@ -279,6 +285,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       } catch {
         throw new HttpError(400, `part "${name}" is not valid JSON`);
       }
+      tooDeep(name, value);
       const problem = shapeProblem(value, MAX_JSON_DEPTH);
       if (problem) throw new HttpError(422, `part "${name}": ${problem}`, {}, 'custody_invalid');
       return value;
@@ -295,6 +302,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } catch {
       signedCapture = undefined; // not JSON: the signature check says so
     }
+    if (signedCapture !== undefined) tooDeep('record', signedCapture, 'attestation.payload: ');
     const badCapture = signedCapture === undefined ? null : shapeProblem(signedCapture, MAX_JSON_DEPTH);
     if (badCapture) throw new HttpError(422, `invalid record: attestation.payload: ${badCapture}`, {}, 'schema');
     const custodyParsed = z.array(custodyEntrySchema).max(100_000).safeParse(custodyRaw ?? []);

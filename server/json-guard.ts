@@ -5,7 +5,9 @@
  *  - `shapeProblem`: nesting deeper than a limit (JSON.stringify and recursive walkers overflow the
  *    stack somewhere past a few thousand levels: a 500, or a crash) and strings that are not
  *    well-formed Unicode (lone surrogates: not I-JSON, the canonical JSON of signatures refuses them).
- * Both are iterative and never recurse on the input.
+ *  - `depthProblem`: only the nesting, checked on JSON as parsed, before the schema or anything
+ *    else looks at it: the server answers 400 `json_too_deep` (malformed input, like bad JSON).
+ * All are iterative and never recurse on the input.
  */
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -59,6 +61,22 @@ export function shapeProblem(value: unknown, maxDepth: number): string | null {
         if (!key.isWellFormed()) return `${path || '(top)'}: a member name is not well-formed Unicode (a lone surrogate)`;
         stack.push([(v as Record<string, unknown>)[key], depth + 1, join(path, key)]);
       }
+    }
+  }
+  return null;
+}
+
+/** null when `value` nests at most `maxDepth` containers deep; else where it goes deeper. Iterative. */
+export function depthProblem(value: unknown, maxDepth: number): string | null {
+  const stack: [unknown, number, string][] = [[value, 0, '']];
+  while (stack.length) {
+    const [v, depth, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) return `${path || '(top)'}: nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1, join(path, String(i))]);
+    } else {
+      for (const key of Object.keys(v)) stack.push([(v as Record<string, unknown>)[key], depth + 1, join(path, key)]);
     }
   }
   return null;
