@@ -10,7 +10,7 @@
  * committed only if the head is still the same (lib/db/evidence-db.ts appendSignedCustody).
  */
 import { sha256HexOfText } from '../export/sha256';
-import { importVerifyKey, signText, verifyText, type PublicJwk, type Signer, type SigningKey } from './keys';
+import { signText, textVerifier, type PublicJwk, type Signer, type SigningKey, type TextVerifier } from './keys';
 import { canonicalJson } from './canonical';
 
 export interface CustodyLink {
@@ -76,8 +76,11 @@ export async function appendSignedCustody<T extends CustodyLink>(recordId: strin
 
 export type ChainCheck = { ok: true; length: number } | { ok: false; index: number; reason: string; reasonId: string };
 
-/** Hash links only (synchronous, linear): the first broken link (0-based index). */
-export function verifyCustody(recordId: string, log: readonly CustodyLink[]): ChainCheck {
+/**
+ * Hash links only (synchronous, linear): the first broken link (0-based index). With `inputs`,
+ * each entry's hash input is also collected there (the signature check signs the same bytes).
+ */
+export function verifyCustody(recordId: string, log: readonly CustodyLink[], inputs?: string[]): ChainCheck {
   let prev: string | null = null;
   for (let i = 0; i < log.length; i++) {
     const e = log[i]!;
@@ -89,9 +92,11 @@ export function verifyCustody(recordId: string, log: readonly CustodyLink[]): Ch
         ? { ok: false, index: i, reason: 'the first entry does not start the chain', reasonId: 'entri pertama tidak memulai rantai' }
         : { ok: false, index: i, reason: `entry ${i + 1} does not point to entry ${i}`, reasonId: `entri ${i + 1} tidak menunjuk ke entri ${i}` };
     }
-    if (custodyHash(recordId, e, prev) !== e.hash) {
+    const input = custodyHashInput(recordId, e, prev);
+    if (sha256HexOfText(input) !== e.hash) {
       return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) was changed after it was written`, reasonId: `entri ${i + 1} (${e.action}) diubah setelah ditulis` };
     }
+    inputs?.push(input);
     prev = e.hash;
   }
   return { ok: true, length: log.length };
@@ -99,18 +104,20 @@ export function verifyCustody(recordId: string, log: readonly CustodyLink[]): Ch
 
 /**
  * Hash links and signatures. `keys` maps key ids to public keys; with `requireSigned` every entry
- * must be signed by a known key whose thumbprint is its id.
+ * must be signed by a known key whose thumbprint is its id. Linear in entries: each entry's hash
+ * input is built once (for its hash and its signature), and signatures are checked in parallel
+ * batches (WebCrypto spreads them over threads, in the browser and in Node alike).
  */
 export async function verifySignedCustody(
   recordId: string, log: readonly CustodyLink[], keys: ReadonlyMap<string, PublicJwk>, requireSigned: boolean,
 ): Promise<ChainCheck> {
-  const chain = verifyCustody(recordId, log);
+  const inputs: string[] = [];
+  const chain = verifyCustody(recordId, log, inputs);
   if (!chain.ok) return chain;
-  const cache = new Map<string, CryptoKey | null>();
-  // Signatures are checked in batches (WebCrypto works on them in parallel); the first bad one is named.
+  const cache = new Map<string, TextVerifier | null>();
   const BATCH = 256;
   for (let from = 0; from < log.length; from += BATCH) {
-    const jobs: Promise<boolean>[] = [];
+    const results: Promise<boolean>[] = [];
     const at: number[] = [];
     for (let i = from; i < Math.min(log.length, from + BATCH); i++) {
       const e = log[i]!;
@@ -121,16 +128,14 @@ export async function verifySignedCustody(
       if (!e.keyId || !e.sig) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) has a key id without a signature or the reverse`, reasonId: `entri ${i + 1} (${e.action}) tanda tangannya tidak lengkap` };
       if (!cache.has(e.keyId)) {
         const jwk = keys.get(e.keyId);
-        cache.set(e.keyId, jwk ? await importVerifyKey(jwk).catch(() => null) : null);
+        cache.set(e.keyId, jwk ? await textVerifier(jwk).catch(() => null) : null);
       }
-      const key = cache.get(e.keyId);
-      if (!key) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) is signed by an unknown key ${e.keyId.slice(0, 16)}`, reasonId: `entri ${i + 1} (${e.action}) ditandatangani kunci yang tidak dikenal ${e.keyId.slice(0, 16)}` };
-      const prev = i ? log[i - 1]!.hash ?? null : null;
-      jobs.push(verifyText(key, e.sig, custodyHashInput(recordId, e, prev)));
+      const verify = cache.get(e.keyId);
+      if (!verify) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) is signed by an unknown key ${e.keyId.slice(0, 16)}`, reasonId: `entri ${i + 1} (${e.action}) ditandatangani kunci yang tidak dikenal ${e.keyId.slice(0, 16)}` };
+      results.push(verify(e.sig, inputs[i]!));
       at.push(i);
     }
-    const results = await Promise.all(jobs);
-    const bad = results.indexOf(false);
+    const bad = (await Promise.all(results)).indexOf(false);
     if (bad >= 0) {
       const i = at[bad]!;
       return { ok: false, index: i, reason: `entry ${i + 1} (${log[i]!.action}): signature does not match`, reasonId: `entri ${i + 1} (${log[i]!.action}): tanda tangan tidak cocok` };
