@@ -1047,6 +1047,13 @@ def verify_bundle(path, trusted_kids):
         folded = {}
         for info in infos:
             name = info.filename
+            if name.endswith("/") and info.file_size == 0:
+                # A directory entry, as `zip -r` or Python's zipfile add when a bundle is unzipped
+                # and zipped again: no content, so nothing to check but its name.
+                why = unsafe_reason(name[:-1])
+                if why:
+                    problems.add(None, "unsafe_name", "%s: %s" % (show(name), why))
+                continue
             why = unsafe_reason(name)
             if why:
                 problems.add(None, "unsafe_name", "%s: %s" % (show(name), why))
@@ -1068,7 +1075,7 @@ def verify_bundle(path, trusted_kids):
                              % (show(name), info.compress_type))
                 continue
             files[name] = info
-        result["files"] = len(infos)
+        result["files"] = sum(1 for i in infos if not (i.filename.endswith("/") and i.file_size == 0))
 
         data = {}
 
