@@ -1044,15 +1044,19 @@ def verify_bundle(path, trusted_kids):
 
         # names
         files = {}
+        folder_entries = []
         folded = {}
         for info in infos:
             name = info.filename
             if name.endswith("/") and info.file_size == 0:
-                # A directory entry, as `zip -r` or Python's zipfile add when a bundle is unzipped
-                # and zipped again: no content, so nothing to check but its name.
+                # A folder entry, as `zip -r` or Python's zipfile add when a bundle is unzipped
+                # and zipped again. Judged once all names are known: it must be the folder of a
+                # file of the bundle, and really empty.
                 why = unsafe_reason(name[:-1])
                 if why:
                     problems.add(None, "unsafe_name", "%s: %s" % (show(name), why))
+                else:
+                    folder_entries.append(info)
                 continue
             why = unsafe_reason(name)
             if why:
@@ -1075,7 +1079,18 @@ def verify_bundle(path, trusted_kids):
                              % (show(name), info.compress_type))
                 continue
             files[name] = info
-        result["files"] = sum(1 for i in infos if not (i.filename.endswith("/") and i.file_size == 0))
+        result["files"] = len(infos) - len(folder_entries)
+        for info in folder_entries:
+            if not any(n.startswith(info.filename) for n in files):
+                problems.add(None, "extra_file", "%s is an empty folder that does not belong in the bundle"
+                             % show(info.filename))
+                continue
+            try:
+                if zf.read(info) != b"":
+                    raise ValueError("not empty")
+            except Exception as e:  # noqa: BLE001 - any failure to read an empty folder is a problem
+                problems.add(None, "zip_invalid", "%s: a folder entry that is not empty (%s)"
+                             % (show(info.filename), esc(e)))
 
         data = {}
 
