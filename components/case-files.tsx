@@ -16,7 +16,9 @@ import { sendWorkbench } from './workbench-api';
 
 const ZONES = [['Asia/Jakarta', 'zone_WIB'], ['Asia/Makassar', 'zone_WITA'], ['Asia/Jayapura', 'zone_WIT']] as const;
 
-const day = (iso: string, lang: Lang, tz?: string) => formatTime(iso, lang, tz).split(' (')[0]!.replace(/ \d{2}[.:]\d{2}[.:]\d{2}.*$/, '');
+/** The date alone: the time (and the comma or "pukul" before it) cut off, whatever the locale's format. */
+export const day = (iso: string, lang: Lang, tz?: string) =>
+  formatTime(iso, lang, tz).split(' (')[0]!.replace(/,?\s+(pukul\s+|at\s+)?\d{1,2}[.:]\d{2}([.:]\d{2})?.*$/, '').trim();
 
 export function deadlineText(d: Deadline, lang: Lang): string {
   return formatTime(d.deadlineAt, lang, d.timeZone);

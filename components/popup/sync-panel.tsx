@@ -19,7 +19,8 @@ export function SyncPanel({ status, configured, lang, onSyncNow, onOpenSettings,
   const d = syncDisplayText(state, lang, status.counts);
   const blocked = syncing ? t(lang, 'sd_syncNow_running') : syncNowBlocked(state, lang, status.counts);
   // The engine's own words name the cause of a pause (refused token, device not approved, key revoked).
-  const detail = state === 'paused' && status.sync.message ? status.sync.message : null;
+  // Said once: the engine's "Sinkronisasi dijeda: ..." loses the words the title already says.
+  const detail = state === 'paused' && status.sync.message ? withoutPrefix(status.sync.message, d.title) : null;
   const toSettings = state === 'unconfigured' || state === 'paused' || state === 'offline';
   return (
     <section id="sync-status" class={`sync-panel msg ${d.tone}`} data-state={state} data-engine-state={status.sync.state}
@@ -38,4 +39,10 @@ export function SyncPanel({ status, configured, lang, onSyncNow, onOpenSettings,
       {blocked && <p class="sync-reason" id="sync-now-reason">{blocked}</p>}
     </section>
   );
+}
+
+function withoutPrefix(message: string, title: string): string {
+  if (!message.toLowerCase().startsWith(`${title.toLowerCase()}:`)) return message;
+  const rest = message.slice(title.length + 1).trim();
+  return rest ? rest[0]!.toUpperCase() + rest.slice(1) : message;
 }

@@ -43,7 +43,7 @@ export const BADGE_COLORS: Record<SyncDisplayState, string> = {
 
 /** A symbol beside the words (never the only sign: the title says the state too). */
 export const SYNC_ICONS: Record<SyncDisplayState, string> = {
-  locked: '🔒', unconfigured: '⚙', paused: '⏸', offline: '⚠', retrying: '↻', failed: '✖', syncing: '⇅', waiting: '⏳', ok: '✓',
+  locked: '🔒', unconfigured: '⚙', paused: '‖', offline: '⚠', retrying: '↻', failed: '✖', syncing: '⇅', waiting: '◷', ok: '✓',
 };
 
 /** The panel's tone (CSS class of .msg). */

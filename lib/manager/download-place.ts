@@ -12,7 +12,10 @@ export function baseName(path: string): string {
 }
 
 export function downloadPlace(item: DownloadInfo | undefined, requested: string): DownloadPlace {
-  const file = item?.filename ? baseName(item.filename) : requested;
+  // The browser may add " (1)" when the name is taken: show the name it really used. A name that
+  // is not ours at all (a test harness saving under random names) is not shown.
+  const actual = item?.filename ? baseName(item.filename) : '';
+  const file = actual && actual.startsWith(requested.replace(/\.[^.]+$/, '')) ? actual : requested;
   if (!item) return { state: 'pending', file };
   if (item.state === 'complete') return { state: 'complete', file };
   if (item.state === 'interrupted') return { state: 'failed', file };
