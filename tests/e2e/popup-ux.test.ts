@@ -158,7 +158,6 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
       await until(async () => (await badgeColor(sw)) === BADGE_COLORS.unconfigured, 'the "no server" badge colour');
       assert.equal(await sw.evaluate(() => chrome.action.getBadgeText({})), '15');
       assert.match(await sw.evaluate(() => chrome.action.getTitle({})), /Server belum diatur/);
-      await popup.screenshot({ path: '/tmp/shot-unconf.png' }); // SHOT
       assert.deepEqual(await axeViolations(popup), [], 'axe on the popup');
       await popup.close();
     });
@@ -176,7 +175,6 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
       const gaps = await manager.$$eval('#evidence-list thead th', (ths) => ths.map((th) => parseFloat(getComputedStyle(th).paddingRight) + parseFloat(getComputedStyle(th).paddingLeft)));
       assert.ok(gaps.every((g) => g >= 8), `headers are kept apart: ${gaps}`);
       assert.match(await manager.textContent('#evidence-list tbody tr td.platform') ?? '', /^Facebook · /);
-      await manager.screenshot({ path: '/tmp/shot-manager.png' }); // SHOT
       assert.deepEqual(await axeViolations(manager), [], 'axe on the evidence list');
       await manager.click('#tab-cases');
       await manager.waitForSelector('#case-files article.case');
@@ -184,7 +182,6 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
       assert.doesNotMatch(cases, /; *$|;\s*(Batas|Pertama)|:\s*;|\s,|,,|·\s*·|,\s*·|,\s*Jumlah/m, `no stray punctuation: ${cases.slice(0, 600)}`);
       assert.match(cases, /Pertama [^·,]*\d{4} · terakhir [^·,]*\d{4}Jumlah/, 'first and last capture as plain dates');
       assert.doesNotMatch(cases, /Belum diketahui/);
-      await manager.screenshot({ path: '/tmp/shot-cases.png', fullPage: true }); // SHOT
       assert.deepEqual(await axeViolations(manager), [], 'axe on the case files');
       await manager.click('#tab-deletions');
       await manager.waitForSelector('#deletions-check');
@@ -208,7 +205,6 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
       assert.ok(requested, 'the result names the bundle file');
       await manager.waitForSelector('#export-where[data-state="complete"]', { timeout: 15_000 });
       const where = await manager.textContent('#export-where') ?? '';
-      await manager.screenshot({ path: '/tmp/shot-export.png' }); // SHOT
       assert.match(where, /folder Unduhan \(Downloads\)/);
       assert.ok(where.includes(`"${requested}"`), `the Downloads line names the file: ${where}`);
       assert.ok(!where.includes('/') || where.split('"').length === 3, `no path shown: ${where}`);
@@ -263,7 +259,6 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
       await until(async () => (await badgeColor(sw)) === BADGE_COLORS.paused, 'the paused badge colour');
       assert.notEqual(await badgeColor(sw), BADGE_COLORS.waiting, 'paused does not look like a normal queue');
       assert.equal(await sw.evaluate(() => chrome.action.getBadgeText({})), '1');
-      await popup.screenshot({ path: '/tmp/shot-paused.png' }); // SHOT
       assert.deepEqual(await axeViolations(popup), [], 'axe on the popup (paused)');
       await popup.close();
     });
