@@ -124,8 +124,10 @@ describe('popup, manager and watchlist: fit, states, way back (Chromium)', () =>
 
     it('fits in 600 px with the actions in view; the lists scroll inside', async () => {
       const popup = await openPopup(context, extId);
-      await popup.waitForSelector('#recent .recent-item');
-      await popup.waitForSelector('#failed .failed-item');
+      // Selectors the popup had before this layout too, so the height check is what fails on it.
+      await popup.waitForFunction(() => document.querySelector('[data-count="queued"]')?.textContent === '11');
+      await popup.waitForSelector('#failed li');
+      await popup.waitForFunction(() => document.querySelectorAll('li button').length >= 8);
       const height = await popup.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
       assert.ok(height <= 600, `the popup is ${height} px high (Chrome cuts popups at 600)`);
       for (const sel of ['#export-all', '#open-settings', '#open-manager', '#open-watchlist', '#flag', '#sync-now']) {
