@@ -16,7 +16,9 @@ import { sendWorkbench } from './workbench-api';
 
 const ZONES = [['Asia/Jakarta', 'zone_WIB'], ['Asia/Makassar', 'zone_WITA'], ['Asia/Jayapura', 'zone_WIT']] as const;
 
-const day = (iso: string, lang: Lang, tz?: string) => formatTime(iso, lang, tz).split(' (')[0]!.replace(/ \d{2}[.:]\d{2}[.:]\d{2}.*$/, '');
+/** The date alone: the time (and the comma or "pukul" before it) cut off, whatever the locale's format. */
+export const day = (iso: string, lang: Lang, tz?: string) =>
+  formatTime(iso, lang, tz).split(' (')[0]!.replace(/,?\s+(pukul\s+|at\s+)?\d{1,2}[.:]\d{2}([.:]\d{2})?.*$/, '').trim();
 
 export function deadlineText(d: Deadline, lang: Lang): string {
   return formatTime(d.deadlineAt, lang, d.timeZone);
@@ -65,36 +67,42 @@ function CaseCard({ c, t, lang, now, onOpen }: { c: CaseFile; t: T; lang: Lang; 
       style={{ border: '1px solid var(--line)', borderRadius: '8px', padding: '8px 12px', margin: '12px 0' }}>
       <h3 style={{ margin: '4px 0' }}>
         <span class="case-name">{c.name ?? wx(lang, 'unknownPerson')}</span>
-        {c.nip && <span class="mono"> · NIP {c.nip}</span>}
+        {c.nip && <> · <span class="nip">NIP <span class="mono nip">{c.nip}</span></span></>}
         <span class="muted"> · {wx(lang, 'caseRecords', { n: c.records.length })}</span>
       </h3>
       <div class="muted">
-        {[c.agency, c.position, c.rank, c.employmentType !== 'unknown' ? c.employmentType : null].filter(Boolean).join(' · ')}
+        {[c.agency, c.position, c.rank, c.employmentType !== 'unknown' ? t(`emp_${c.employmentType}`) : null]
+          .map((v) => v?.trim()).filter(Boolean).join(' · ')}
       </div>
       {c.accounts.length > 0 && (
-        <div class="muted">{wx(lang, 'caseAccounts')}: {c.accounts.map((a) => <span key={a} class="mono">{a} </span>)}</div>
+        <div class="muted case-accounts">
+          {wx(lang, 'caseAccounts')}:{' '}
+          {c.accounts.map((a, i) => <span key={a}>{i > 0 ? ', ' : ''}<span class="mono">{a}</span></span>)}
+        </div>
       )}
       <div>{wx(lang, 'caseFirstLast', { first: day(c.firstAt, lang, c.records[0]?.timezone), last: day(c.lastAt, lang, c.records.at(-1)?.timezone) })}</div>
       <div class="case-counts">
         <strong>{wx(lang, 'caseCounts')}:</strong>{' '}
-        {counts.length ? counts.map(([k, n]) => <span key={k} data-type={k} data-n={n}>{t(`vt_${k}` as Parameters<T>[0])}: {n}; </span>) : wx(lang, 'caseNoTypes')}
+        {counts.length
+          ? counts.map(([k, n], i) => <span key={k} data-type={k} data-n={n}>{i > 0 ? ', ' : ''}{t(`vt_${k}` as Parameters<T>[0])} {n}×</span>)
+          : wx(lang, 'caseNoTypes')}
       </div>
       <p class={`msg case-next ${next ? 'info' : 'error'}`}>
         {next ? wx(lang, 'caseNextDeadline', { when: deadlineText(next, lang), left: countdownText(countdown(next, now), lang) }) : wx(lang, 'caseAllOverdue')}
       </p>
-      <table style={{ width: '100%', borderCollapse: 'collapse' }}>
+      <table class="list">
         <thead>
-          <tr style={{ textAlign: 'left' }}>
-            <th>{wx(lang, 'colCaptured')}</th><th>{wx(lang, 'colViolation')}</th><th>{wx(lang, 'colDeadline')}</th>
-            <th>{wx(lang, 'colLeft')}</th><th />
+          <tr>
+            <th scope="col">{wx(lang, 'colCaptured')}</th><th scope="col">{wx(lang, 'colViolation')}</th><th scope="col">{wx(lang, 'colDeadline')}</th>
+            <th scope="col">{wx(lang, 'colLeft')}</th><th scope="col">{wx(lang, 'colActions')}</th>
           </tr>
         </thead>
         <tbody>
           {c.records.map((r) => {
             const cd = countdown(r.deadline, now);
             return (
-              <tr key={r.id} data-id={r.id} style={{ borderTop: '1px solid var(--line)', verticalAlign: 'top' }}>
-                <td>{formatTime(r.capturedAt, lang, r.timezone).split(' (')[0]} <StatusChip status={r.status as 'draft'} t={t} /></td>
+              <tr key={r.id} data-id={r.id}>
+                <td><span class="nowrap">{formatTime(r.capturedAt, lang, r.timezone).split(' (')[0]}</span> <StatusChip status={r.status as 'draft'} t={t} /></td>
                 <td>
                   {r.types.map((v) => t(`vt_${v}`)).join(', ') || '—'}
                   <div class="muted" style={{ overflowWrap: 'anywhere' }}>{r.snippet}</div>

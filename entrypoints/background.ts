@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { flagTab } from '../lib/background/flag';
 import { handleMessage } from '../lib/background/handlers';
-import { refreshBadge } from '../lib/background/badge';
+import { refreshBadge, watchBadgeInputs } from '../lib/background/badge';
 import { backendItem, getSettings, settingsItem } from '../lib/settings';
 import { recoverQueue, requestSync, resetPause, SYNC_ALARM } from '../lib/background/sync';
 import { t } from '../lib/i18n/messages';
@@ -36,6 +36,8 @@ export default defineBackground(() => {
 
   // The context-menu title follows the monitor's language choice.
   settingsItem.watch(() => void setupMenu());
+  // The badge's colour and tooltip follow the sync state, the server settings and the lock.
+  watchBadgeInputs();
   void refreshBadge();
 
   if (import.meta.env.MODE === 'e2e') {
