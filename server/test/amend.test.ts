@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../lib/export/verify';
-import { appendSignedCustody, type CustodyLink } from '../../lib/integrity/custody';
+import { appendSignedCustody } from '../../lib/integrity/custody';
 import { verifyReceipt, type Receipt } from '../../lib/integrity/receipt';
 import { checkRecord, keyMap } from '../../lib/integrity/record-check';
 import type { EvidenceRecord } from '../../lib/record/schema';
 import { startServer, type RunningServer } from '../app';
-import { keyFor, makePng, makeRecord, postSigned, signRecord, TEST_TOKENS, type SignedRecord, type UploadCustodyEntry } from './helpers';
+import {
+  corrected, keyFor, makePng, makeRecord, postSigned, signRecord, strip, synced, TEST_TOKENS, withId, type SignedRecord, type UploadCustodyEntry, type UploadReply as Reply,
+} from './helpers';
 
 let srv: RunningServer;
 let dir: string;
@@ -30,33 +32,6 @@ afterAll(async () => {
   await srv?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Reply { id: string; receivedAt: string; sha256: string; version: number; receipt: Receipt }
-
-const strip = (log: readonly UploadCustodyEntry[]): CustodyLink[] => log.map(({ recordId: _r, ...e }) => e);
-const withId = (id: string, log: readonly CustodyLink[]): UploadCustodyEntry[] => log.map((e) => ({ ...e, recordId: id }));
-
-/** What the extension writes after a 2xx: a signed `sync` entry carrying the receipt. */
-async function synced(s: SignedRecord, reply: Reply, status: number): Promise<SignedRecord> {
-  const log = await appendSignedCustody(s.record.id, strip(s.custody), [{
-    at: new Date().toISOString(), action: 'sync', actor: 'Pengawas A',
-    details: { id: reply.id, receivedAt: reply.receivedAt, sha256: reply.sha256, httpStatus: status, receipt: reply.receipt },
-  }], s.key);
-  return { ...s, custody: withId(s.record.id, log) };
-}
-
-/** What the extension writes for a correction: the field changed, marked "user", and a signed `edit` entry. */
-async function corrected(s: SignedRecord, path: `subject.${'agency' | 'position' | 'rank'}`, to: string, key = s.key): Promise<SignedRecord> {
-  const field = path.split('.')[1] as 'agency' | 'position' | 'rank';
-  const record: EvidenceRecord = structuredClone(s.record);
-  const from = record.subject[field];
-  record.subject[field] = to;
-  record.fieldSources[path] = 'user';
-  const log = await appendSignedCustody(s.record.id, strip(s.custody), [{
-    at: new Date().toISOString(), action: 'edit', actor: 'Pengawas A', details: { changes: [{ path, from, to }] },
-  }], key);
-  return { ...s, record, custody: withId(s.record.id, log) };
-}
 
 /** Captured, saved and uploaded: returns the record as the extension holds it after the first sync. */
 async function syncedRecord(token = 'token-alpha-123', seed = 1): Promise<{ s: SignedRecord; png: Uint8Array<ArrayBuffer>; first: Reply }> {
