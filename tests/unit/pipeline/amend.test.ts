@@ -24,7 +24,7 @@ const page = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowse
 const TWO = { type: 'two_fingers', box: { x: 10, y: 20, width: 100, height: 50 } } as const;
 
 function stored(status: StoredEvidence['status']): StoredEvidence {
-  let custody = appendCustody(ID1, [], { at: AT, action: 'capture', actor: 'Rahmat' });
+  let custody: StoredEvidence['custody'] = appendCustody(ID1, [], { at: AT, action: 'capture', actor: 'Rahmat' });
   custody = appendCustody(ID1, custody, { at: AT, action: 'save', actor: 'Rahmat' });
   if (status === 'synced') custody = appendCustody(ID1, custody, { at: RECEIPT.receivedAt, action: 'sync', actor: 'Rahmat', details: { ...RECEIPT, httpStatus: 201 } });
   return {
