@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
 import { MIGRATIONS, openStorage, pgliteDriver, postgresDriver, type EvidenceStorage, type NewEvidence, type SqlDriver } from '../storage';
-import { makePng, makeRecord, postSigned, signRecord, TEST_TOKENS } from './helpers';
+import { corrected, makePng, makeRecord, postSigned, signRecord, synced, TEST_TOKENS, type UploadReply } from './helpers';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 
@@ -228,7 +228,7 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
     }
   }, 60_000);
 
-  it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once', async () => {
+  it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once, an amendment stored as version 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), `asn-${backend.name}-e2e-`));
     const srv = await startServer({
       port: 0, dataDir: dir, tokens: TEST_TOKENS, log: false, databaseUrl: backend.databaseUrl ?? null,
@@ -243,6 +243,14 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
       expect(statuses.sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
       expect((await postSigned(srv.url, await signRecord({ ...rec, kind: 'post' }), png)).status).toBe(409);
       expect((await srv.storage.get(rec.id))?.monitor).toBe('alpha');
+      // An amendment (a signed correction continuing the stored log): 200, version 2, the previous version kept.
+      const reply = (await (await postSigned(srv.url, signed, png)).json()) as UploadReply;
+      const amended = await corrected(await synced(signed, reply, 201), 'subject.agency', 'Dinas Sosial');
+      const res = await postSigned(srv.url, amended, png);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as UploadReply).version).toBe(2);
+      expect((await srv.storage.versions(rec.id)).map((v) => v.version)).toEqual([1]);
+      expect((await postSigned(srv.url, signed, png)).status).toBe(409); // the version before: a rollback
     } finally {
       await srv.close();
       await rm(dir, { recursive: true, force: true });
