@@ -66,7 +66,13 @@ export type ToBackground =
   | { type: 'flag-active-tab' }
   | { type: 'get-status' }
   | { type: 'get-evidence'; id: string }
-  | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean }
+  /**
+   * `amend: true`: a correction of a synced record. It is logged as a signed `edit`, the record goes
+   * back to 'queued' and is sent again as an amendment (docs/sync-protocol.md). Without it a synced
+   * record is refused; a record being sent is always refused. The answer is
+   * `{ ok: true, status: 'queued', amended: true }` (`{ ok: true, status: 'synced' }` when nothing changed).
+   */
+  | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean; amend?: boolean }
   | { type: 'sync-now' }
   | { type: 'retry-failed'; ids?: string[] };
 

@@ -5,6 +5,7 @@
  * in lib/background/workbench-handlers.ts.
  */
 import type { ChainCheck } from './integrity/custody';
+import type { EvidenceStatus } from './db/evidence-db';
 import type { CaseFile } from './cases/group';
 import type { EvidenceFilter, EvidenceRow } from './export-protocol';
 import type { Box, GestureType, ViolationType } from './record/schema';
@@ -13,8 +14,11 @@ import type { DeletionEntry } from './workbench/deletions';
 export interface GestureMark { type: GestureType; box: Box }
 
 export type ToBackgroundWorkbench =
-  /** Replace the record's gesture marks (boxes in screenshot pixels). */
-  | { type: 'set-gestures'; id: string; gestures: GestureMark[] }
+  /**
+   * Replace the record's gesture marks (boxes in screenshot pixels). `amend: true`: a correction of
+   * a synced record (logged edit, queued again, sent as an amendment; see lib/messages.ts save-evidence).
+   */
+  | { type: 'set-gestures'; id: string; gestures: GestureMark[]; amend?: boolean }
   /** Delete a record (and its screenshots) after writing a tombstone to the deletion log. */
   | { type: 'delete-evidence'; id: string; reason: string }
   /** Case files per ASN; `timeZone` overrides each record's own zone for the deadline. */
@@ -26,7 +30,7 @@ export type ToBackgroundWorkbench =
 export type WorkbenchFail = { ok: false; code: 'not_found' | 'locked' | 'invalid' | 'storage_full' | 'error'; message: string };
 
 export type SetGesturesResult =
-  | { ok: true; gestures: GestureMark[]; types: ViolationType[]; changed: boolean }
+  | { ok: true; gestures: GestureMark[]; types: ViolationType[]; changed: boolean; status: EvidenceStatus }
   | WorkbenchFail;
 
 export type DeleteResult = { ok: true; entry: DeletionEntry } | WorkbenchFail;

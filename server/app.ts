@@ -99,6 +99,8 @@ interface UploadReply {
   sha256: string;
   /** the server's countersigned receipt (null for records stored before receipts existed) */
   receipt: Receipt | null;
+  /** 1 as first received, +1 for each accepted amendment */
+  version: number;
 }
 
 const CORS_HEADERS: Record<string, string> = {
@@ -146,6 +148,45 @@ async function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
     total += chunk.length;
     if (total > maxBytes) return;
   }
+}
+
+type Amendment =
+  | { kind: 'same' }
+  | { kind: 'amend' }
+  | { kind: 'conflict'; code: 'amend_other_monitor' | 'capture_differs' | 'custody_not_extended'; reason: string };
+
+/**
+ * How an upload relates to the stored row with its id (docs/sync-protocol.md, "Amendments"). The
+ * upload already passed the strict check (its content is its signed capture plus its signed edits).
+ * - same: the same screenshot, record and custody log (a true retry);
+ * - amend: the same monitor, the same signed capture and files, and a custody log of which the
+ *   stored one is an exact prefix, longer;
+ * - conflict: anything else (another capture, other files, a shorter or diverging log, another monitor).
+ */
+export function amendmentOf(
+  existing: Pick<StoredEvidence, 'monitor' | 'sha256' | 'recordJson' | 'custodyJson'>,
+  upload: { monitor: string; sha256: string; recordJson: string; custody: readonly unknown[]; attestation: unknown },
+): Amendment {
+  const stored = JSON.parse(existing.custodyJson) as unknown[];
+  const sameFiles = existing.sha256 === upload.sha256;
+  const sameLog = stored.length === upload.custody.length && stored.every((e, i) => canonicalJson(e) === canonicalJson(upload.custody[i]));
+  // Rows stored before custody logs existed ('[]') keep the old rule: same screenshot and record = retry.
+  if (sameFiles && existing.recordJson === upload.recordJson && (sameLog || stored.length === 0)) return { kind: 'same' };
+  if (existing.monitor !== upload.monitor) {
+    return { kind: 'conflict', code: 'amend_other_monitor', reason: 'only the monitor who sent it may send a correction' };
+  }
+  const storedRecord = JSON.parse(existing.recordJson) as { attestation?: unknown };
+  if (!sameFiles || !storedRecord.attestation || canonicalJson(storedRecord.attestation) !== canonicalJson(upload.attestation)) {
+    return { kind: 'conflict', code: 'capture_differs', reason: 'it is another capture (a correction keeps the signed capture and its files)' };
+  }
+  if (sameLog || stored.length === 0 || upload.custody.length <= stored.length
+    || !stored.every((e, i) => canonicalJson(e) === canonicalJson(upload.custody[i]))) {
+    return {
+      kind: 'conflict', code: 'custody_not_extended',
+      reason: `its custody log (${upload.custody.length} entries) does not continue the stored one (${stored.length} entries)`,
+    };
+  }
+  return { kind: 'amend' };
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -331,11 +372,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     // The record as received (only known fields, checked above), canonicalised for the retry comparison.
     const recordJson = canonicalJson(raw);
-    const compare = (existing: StoredEvidence) => {
-      if (existing.sha256 === sha256 && existing.recordJson === recordJson) {
-        return { status: 200 as const, receipt: replyOf(existing) };
+    const custodyJson = JSON.stringify(custody);
+    const attestation = record.attestation;
+    const newReceipt = (receivedAt: string) => makeReceipt({
+      type: 'asn-evidence-receipt', v: 1, recordId: record.id,
+      capturedSha256: capturedSha256(attestation.payload), screenshotSha256: sha256,
+      fullSha256: record.screenshot.full?.sha256 ?? null, sourceSha256: record.source?.sha256 ?? null,
+      custodyHead: custody.at(-1)?.hash ?? null, custodyLength: custody.length,
+      installationKeyId: attestation.keyId, uploaderKeyId, monitor, receivedAt, serverKeyId: serverKey.jwk.kid,
+    }, serverKey.signer);
+
+    /**
+     * The id is stored already: a true retry (200, the stored receipt), an amendment (200, a new
+     * version and a new receipt), or a conflict (409). docs/sync-protocol.md, "Amendments".
+     */
+    const compare = async (existing: StoredEvidence): Promise<{ status: 200; receipt: UploadReply }> => {
+      for (let round = 0; ; round++) {
+        const relation = amendmentOf(existing, { monitor, sha256, recordJson, custody, attestation });
+        if (relation.kind === 'same') return { status: 200, receipt: replyOf(existing) };
+        if (relation.kind === 'conflict') {
+          throw new HttpError(409, `record ${record.id} was already received with different content: ${relation.reason}`, {}, relation.code);
+        }
+        const amendedAt = new Date().toISOString();
+        const result = await storage.amend(record.id, existing.version, {
+          recordJson, subjectName: record.subject.name, custodyJson,
+          receiptJson: JSON.stringify(await newReceipt(amendedAt)), amendedAt,
+        });
+        if (result.amended) {
+          log(`amended id=${record.id} version=${result.row.version} monitor=${monitor}`);
+          return { status: 200, receipt: replyOf(result.row) };
+        }
+        // Another amendment of this record was stored meanwhile: judge this one against it.
+        if (!result.existing || round >= 4) throw new HttpError(409, `record ${record.id} changed while this amendment was checked: send it again`, {}, 'amend_race');
+        existing = result.existing;
       }
-      throw new HttpError(409, `record ${record.id} was already received with different content`);
     };
 
     // Cheap path for retries: nothing moved when the row is already there.
@@ -351,13 +421,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (full) await moveIntoPlace(full.path, join(screenshotsDir, fullPath!));
     if (source) await moveIntoPlace(source.path, join(screenshotsDir, sourcePath!));
     const receivedAt = new Date().toISOString();
-    const signedReceipt = await makeReceipt({
-      type: 'asn-evidence-receipt', v: 1, recordId: record.id,
-      capturedSha256: capturedSha256(record.attestation.payload), screenshotSha256: sha256,
-      fullSha256: record.screenshot.full?.sha256 ?? null, sourceSha256: record.source?.sha256 ?? null,
-      custodyHead: custody.at(-1)?.hash ?? null, custodyLength: custody.length,
-      installationKeyId: record.attestation.keyId, uploaderKeyId, monitor, receivedAt, serverKeyId: serverKey.jwk.kid,
-    }, serverKey.signer);
+    const signedReceipt = await newReceipt(receivedAt);
     const row: NewEvidence = {
       id: record.id,
       receivedAt,
@@ -371,7 +435,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       capturedAt: record.capturedAt,
       screenshotPath: relPath,
       screenshotBytes: shot.bytes,
-      custodyJson: JSON.stringify(custody),
+      custodyJson,
       receiptJson: JSON.stringify(signedReceipt),
       keyId: record.attestation.keyId,
       fullPath,
@@ -388,7 +452,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   function replyOf(row: StoredEvidence): UploadReply {
-    return { id: row.id, receivedAt: row.receivedAt, sha256: row.sha256, receipt: JSON.parse(row.receiptJson) as Receipt | null };
+    return {
+      id: row.id, receivedAt: row.amendedAt ?? row.receivedAt, sha256: row.sha256,
+      receipt: JSON.parse(row.receiptJson) as Receipt | null, version: row.version,
+    };
   }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<string> {
@@ -478,7 +545,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, OPTIONS' });
     }
 
-    const detail = /^\/v1\/evidence\/([^/]+)(?:\/(screenshot|full|source))?$/.exec(path);
+    const detail = /^\/v1\/evidence\/([^/]+)(?:\/(screenshot|full|source|versions))?$/.exec(path);
     if (detail) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
       const who = authorizeRole(req, 'list');
@@ -492,7 +559,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const row = await storage.get(id);
       // Another monitor's record is answered exactly as one that does not exist (read isolation).
       if (!row || !mayRead(who, row)) throw new HttpError(404, 'no such record');
-      if (detail[2]) {
+      if (detail[2] === 'versions') {
+        // The versions amendments replaced, oldest first, each with its own receipt; the current one is the record itself.
+        const versions = await storage.versions(row.id);
+        sendJson(res, 200, {
+          id: row.id, version: row.version,
+          versions: versions.map((v) => ({
+            version: v.version, receivedAt: v.receivedAt, supersededAt: v.supersededAt, monitor: v.monitor, sha256: v.sha256,
+            record: JSON.parse(v.recordJson) as unknown, receipt: JSON.parse(v.receiptJson) as unknown, custody: JSON.parse(v.custodyJson) as unknown,
+          })),
+        });
+      } else if (detail[2]) {
         const rel = detail[2] === 'screenshot' ? row.screenshotPath : detail[2] === 'full' ? row.fullPath : row.sourcePath;
         if (!rel) throw new HttpError(404, `this record has no ${detail[2]}`);
         const bytes = await readFile(join(screenshotsDir, rel));
@@ -503,6 +580,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       } else {
         sendJson(res, 200, {
           id: row.id, receivedAt: row.receivedAt, monitor: row.monitor, sha256: row.sha256,
+          version: row.version, amendedAt: row.amendedAt,
           screenshotBytes: row.screenshotBytes, record: JSON.parse(row.recordJson) as unknown,
           receipt: JSON.parse(row.receiptJson) as unknown, custody: JSON.parse(row.custodyJson) as unknown,
         });

@@ -37,7 +37,37 @@ export interface NewEvidence {
 
 export interface StoredEvidence extends NewEvidence {
   seq: number;
+  /** 1 for the record as first received; +1 for every accepted amendment (docs/sync-protocol.md) */
+  version: number;
+  /** when the current version (an amendment) was received; null while version is 1 */
+  amendedAt: string | null;
 }
+
+/** What an amendment replaces in the stored row (the files, id, capture and monitor stay). */
+export interface AmendedEvidence {
+  recordJson: string;
+  subjectName: string | null;
+  custodyJson: string;
+  receiptJson: string;
+  amendedAt: string;
+}
+
+/** A version of a record that an amendment replaced, kept as it was (evidence_versions). */
+export interface EvidenceVersion {
+  id: string;
+  version: number;
+  /** when this version was received (the first receipt's time for version 1) */
+  receivedAt: string;
+  monitor: string;
+  sha256: string;
+  recordJson: string;
+  custodyJson: string;
+  receiptJson: string;
+  /** when the next version replaced it */
+  supersededAt: string;
+}
+
+export type AmendResult = { amended: true; row: StoredEvidence; previous: EvidenceVersion } | { amended: false; existing: StoredEvidence | null };
 
 export interface EvidenceSummary {
   id: string;
@@ -59,6 +89,14 @@ export interface EvidenceStorage {
   /** Inserts unless a row with the same id exists; then returns that row untouched. */
   insert(row: NewEvidence): Promise<InsertResult>;
   get(id: string): Promise<StoredEvidence | null>;
+  /**
+   * Replaces the stored content of `id` with an amendment, in one transaction, only if the row is
+   * still at `expectVersion` (else nothing changes and the current row is returned). The replaced
+   * version is kept in evidence_versions.
+   */
+  amend(id: string, expectVersion: number, next: AmendedEvidence): Promise<AmendResult>;
+  /** The versions an amendment replaced, oldest first (the current one is the evidence row). */
+  versions(id: string): Promise<EvidenceVersion[]>;
   /** Newest first; only one monitor's records when `filter.monitor` is given. */
   list(limit: number, filter?: { monitor?: string }): Promise<EvidenceSummary[]>;
   /** Full rows for an export: the given ids, or a monitor's, or all; oldest first. */
@@ -136,12 +174,33 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX installation_keys_monitor_idx ON installation_keys (monitor);
     `,
   },
+  {
+    version: 3,
+    name: 'amendments: version of each record, earlier versions kept',
+    sql: `
+      ALTER TABLE evidence ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
+      ALTER TABLE evidence ADD COLUMN amended_at timestamptz;
+      CREATE TABLE evidence_versions (
+        id            text NOT NULL REFERENCES evidence (id),
+        version       integer NOT NULL CHECK (version >= 1),
+        received_at   timestamptz NOT NULL,
+        monitor       text NOT NULL,
+        sha256        text NOT NULL,
+        record_json   text NOT NULL,
+        custody_json  text NOT NULL,
+        receipt_json  text NOT NULL,
+        superseded_at timestamptz NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+    `,
+  },
 ];
 
 /** record_json is text (canonical JSON), not jsonb: jsonb rejects \\u0000, page text may hold anything.
  *  Query it with record_json::jsonb when needed. */
 const COLUMNS = `seq, id, received_at, monitor, sha256, record_json, platform, kind, subject_name,
-  page_url, captured_at, screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path`;
+  page_url, captured_at, screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path,
+  version, amended_at`;
 
 interface Row {
   seq: number | string | bigint;
@@ -162,6 +221,13 @@ interface Row {
   key_id: string;
   full_path: string | null;
   source_path: string | null;
+  version: number | string;
+  amended_at: Date | string | null;
+}
+
+interface VersionRow {
+  id: string; version: number | string; received_at: Date | string; monitor: string; sha256: string;
+  record_json: string; custody_json: string; receipt_json: string; superseded_at: Date | string;
 }
 
 interface KeyRow {
@@ -191,6 +257,15 @@ function fromRow(r: Row): StoredEvidence {
     keyId: r.key_id,
     fullPath: r.full_path,
     sourcePath: r.source_path,
+    version: Number(r.version),
+    amendedAt: r.amended_at === null ? null : iso(r.amended_at),
+  };
+}
+
+function versionFromRow(r: VersionRow): EvidenceVersion {
+  return {
+    id: r.id, version: Number(r.version), receivedAt: iso(r.received_at), monitor: r.monitor, sha256: r.sha256,
+    recordJson: r.record_json, custodyJson: r.custody_json, receiptJson: r.receipt_json, supersededAt: iso(r.superseded_at),
   };
 }
 
@@ -253,6 +328,32 @@ export class SqlEvidenceStorage implements EvidenceStorage {
   async get(id: string): Promise<StoredEvidence | null> {
     const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM evidence WHERE id = $1`, [id]);
     return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async amend(id: string, expectVersion: number, next: AmendedEvidence): Promise<AmendResult> {
+    return this.db.transaction(async (q) => {
+      // The row is locked until commit: two amendments of one record are applied one after the other.
+      const cur = (await q<Row>(`SELECT ${COLUMNS} FROM evidence WHERE id = $1 FOR UPDATE`, [id]))[0];
+      if (!cur || Number(cur.version) !== expectVersion) return { amended: false as const, existing: cur ? fromRow(cur) : null };
+      const kept = await q<VersionRow>(
+        `INSERT INTO evidence_versions (id, version, received_at, monitor, sha256, record_json, custody_json, receipt_json, superseded_at)
+         SELECT id, version, COALESCE(amended_at, received_at), monitor, sha256, record_json, custody_json, receipt_json, $2
+         FROM evidence WHERE id = $1
+         RETURNING *`,
+        [id, next.amendedAt],
+      );
+      const rows = await q<Row>(
+        `UPDATE evidence SET record_json = $2, subject_name = $3, custody_json = $4, receipt_json = $5,
+           amended_at = $6, version = version + 1
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, noNul(next.recordJson), next.subjectName === null ? null : noNul(next.subjectName), noNul(next.custodyJson), next.receiptJson, next.amendedAt],
+      );
+      return { amended: true as const, row: fromRow(rows[0]!), previous: versionFromRow(kept[0]!) };
+    });
+  }
+
+  async versions(id: string): Promise<EvidenceVersion[]> {
+    return (await this.db.query<VersionRow>('SELECT * FROM evidence_versions WHERE id = $1 ORDER BY version', [id])).map(versionFromRow);
   }
 
   async list(limit: number, filter: { monitor?: string } = {}): Promise<EvidenceSummary[]> {

@@ -10,6 +10,7 @@ import { t, type Lang } from '../i18n/messages';
 import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
 import { updateWithCustody } from './custody';
+import { editMode, requeued } from './amend';
 import { describeIssues, evidenceRecordSchema } from '../record/schema';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
@@ -96,7 +97,7 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
       case 'get-evidence':
         return evidenceView(m.id);
       case 'save-evidence': {
-        const res = await saveEvidence(m.id, m.patch, m.finalize);
+        const res = await saveEvidence(m.id, m.patch, m.finalize, m.amend === true);
         if (res.ok && res.status === 'queued') void requestSync();
         return res;
       }
@@ -167,15 +168,19 @@ async function saveEvidence(
   id: string,
   patch: Parameters<typeof applyPatch>[1],
   finalize: boolean,
-): Promise<{ ok: true; status: string } | { ok: false; message: string }> {
+  amend = false,
+): Promise<{ ok: true; status: string; amended?: true } | { ok: false; message: string }> {
   const settings = await getSettings();
   const lang = settings.language;
   let error: string | null = null;
+  let amended = false;
   try {
     const updated = await updateWithCustody(id, (ev) => {
       error = null;
-      if (ev.status === 'synced' || ev.status === 'sending') {
-        error = t(lang, 'err_invalid', { reason: ev.status });
+      amended = false;
+      const mode = editMode(ev.status, amend);
+      if (mode === 'locked') {
+        error = t(lang, ev.status === 'sending' ? 'err_lockedSending' : 'err_lockedSynced');
         return null;
       }
       const { record, changes } = applyPatch(ev.record, patch);
@@ -188,6 +193,18 @@ async function saveEvidence(
       const actor = settings.monitor.name || null;
       const entries: CustodyEvent[] = [];
       if (changes.length) entries.push({ at: now, action: 'edit', actor, details: { changes } });
+      if (mode === 'amend') {
+        // A correction after sync: the signed edit, then back to the queue to be sent again.
+        if (!changes.length) return null;
+        amended = true;
+        return {
+          next: {
+            ...ev, ...requeued(ev), record: parsed.data, updatedAt: now,
+            missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
+          },
+          entries,
+        };
+      }
       const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
       if (status !== ev.status) entries.push({ at: now, action: 'save', actor });
       return {
@@ -204,7 +221,7 @@ async function saveEvidence(
     if (error) return { ok: false, message: error };
     if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
     void refreshBadge();
-    return { ok: true, status: updated.status };
+    return amended ? { ok: true, status: updated.status, amended: true } : { ok: true, status: updated.status };
   } catch (e) {
     if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
     throw e;

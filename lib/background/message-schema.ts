@@ -44,7 +44,8 @@ export const fromPagesSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('flag-active-tab') }),
   z.object({ type: z.literal('get-status') }),
   z.object({ type: z.literal('get-evidence'), id }),
-  z.object({ type: z.literal('save-evidence'), id, patch: patchSchema, finalize: z.boolean() }),
+  // amend: true = a correction of a synced record (lib/background/amend.ts); ignored for other states.
+  z.object({ type: z.literal('save-evidence'), id, patch: patchSchema, finalize: z.boolean(), amend: z.boolean().optional() }),
   z.object({ type: z.literal('sync-now') }),
   z.object({ type: z.literal('pick-start'), id, field: z.enum(PICK_FIELDS) }),
   z.object({ type: z.literal('retry-failed'), ids: z.array(id).max(10_000).optional() }),

@@ -8,7 +8,8 @@
  * - the screenshot, its hash, the id and the capture time never change;
  * - every change is one updateEvidence call (one transaction) and one custody entry appended
  *   with appendCustody (hash-chained), with the old and new values;
- * - records being sent or already synced are not changed (same rule as save-evidence);
+ * - records being sent are not changed; a synced one only as a correction asked for explicitly
+ *   (`amend: true`, lib/background/amend.ts): logged as an edit, queued again and sent as an amendment;
  * - a deletion first writes a tombstone to the hash-chained deletion log, then deletes.
  */
 import '../zod-config';
@@ -16,7 +17,7 @@ import { z } from 'zod';
 import { groupCases } from '../cases/group';
 import { isKnownZone } from '../cases/deadline';
 import {
-  deleteEvidence, getEvidence, listEvidence, StorageFullError, updateEvidence, type StoredEvidence,
+  deleteEvidence, getEvidence, listEvidence, StorageFullError,
 } from '../db/evidence-db';
 import { updateWithCustody } from './custody';
 import { t, type Lang } from '../i18n/messages';
@@ -30,6 +31,8 @@ import type {
 import { appendDeletion, readDeletions, verifyDeletions } from '../workbench/deletions';
 import { gesturesSchemaFor, MAX_GESTURES } from '../workbench/gestures';
 import { refreshBadge } from './badge';
+import { editMode, requeued } from './amend';
+import { requestSync } from './sync';
 import { evidenceFilterSchema } from './export-handlers';
 import { evidenceRow, filterBounds, matchesFilter } from './export';
 
@@ -37,7 +40,7 @@ const id = z.uuid();
 
 export const workbenchMessageSchema = z.discriminatedUnion('type', [
   // Box-inside-the-screenshot is checked against the stored record (gesturesSchemaFor).
-  z.object({ type: z.literal('set-gestures'), id, gestures: z.array(gestureSchema).max(MAX_GESTURES) }).strict(),
+  z.object({ type: z.literal('set-gestures'), id, gestures: z.array(gestureSchema).max(MAX_GESTURES), amend: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('delete-evidence'), id, reason: z.string().max(2000) }).strict(),
   z.object({
     type: z.literal('get-case-files'),
@@ -55,17 +58,18 @@ const TYPES = new Set<string>(['set-gestures', 'delete-evidence', 'get-case-file
 
 const fail = (code: WorkbenchFail['code'], message: string): WorkbenchFail => ({ ok: false, code, message });
 
-const locked = (status: StoredEvidence['status']) => status === 'synced' || status === 'sending';
-
-export async function setGestures(recordId: string, gestures: GestureMark[], lang: Lang): Promise<SetGesturesResult> {
+export async function setGestures(recordId: string, gestures: GestureMark[], lang: Lang, amend = false): Promise<SetGesturesResult> {
   const settings = await getSettings();
   let error: WorkbenchFail | null = null;
   let changed = false;
+  let amended = false;
   try {
     const updated = await updateWithCustody(recordId, (ev) => {
       error = null;
       changed = false;
-      if (locked(ev.status)) {
+      amended = false;
+      const mode = editMode(ev.status, amend);
+      if (mode === 'locked') {
         error = fail('locked', wx(lang, 'errLocked', { status: t(lang, `status_${ev.status}`) }));
         return null;
       }
@@ -97,10 +101,13 @@ export async function setGestures(recordId: string, gestures: GestureMark[], lan
         return null;
       }
       changed = true;
+      amended = mode === 'amend';
       const now = new Date().toISOString();
       return {
         next: {
           ...ev,
+          // A correction after sync goes back to the queue to be sent again as an amendment.
+          ...(amended ? requeued(ev) : {}),
           record: parsed.data,
           updatedAt: now,
           missing: ev.missing.filter((p) => !changes.some((c) => c.path === p)),
@@ -110,7 +117,11 @@ export async function setGestures(recordId: string, gestures: GestureMark[], lan
     });
     if (error) return error;
     if (!updated) return fail('not_found', t(lang, 'err_notFound'));
-    return { ok: true, gestures: updated.record.violation.gestures, types: updated.record.violation.types, changed };
+    if (amended) {
+      void refreshBadge().catch(() => undefined);
+      void requestSync().catch(() => undefined);
+    }
+    return { ok: true, gestures: updated.record.violation.gestures, types: updated.record.violation.types, changed, status: updated.status };
   } catch (e) {
     if (e instanceof StorageFullError) return fail('storage_full', t(lang, 'err_storageFull'));
     throw e;
@@ -165,7 +176,7 @@ export async function deletions(): Promise<DeletionsResult> {
 async function run(m: ToBackgroundWorkbench, lang: Lang): Promise<unknown> {
   switch (m.type) {
     case 'set-gestures':
-      return setGestures(m.id, m.gestures, lang);
+      return setGestures(m.id, m.gestures, lang, m.amend === true);
     case 'delete-evidence':
       return deleteWithTombstone(m.id, m.reason, lang);
     case 'get-case-files':

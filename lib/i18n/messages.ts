@@ -150,6 +150,9 @@ const id = {
   selectedElement: 'Elemen yang ditandai diberi garis merah.',
   timezone: 'Zona waktu',
   counts: 'Ringkasan',
+  // amendments (issue 14): a synced record is corrected only on purpose
+  err_lockedSynced: 'Bukti ini sudah terkirim ke server. Untuk memperbaikinya, tekan tombol "Koreksi".',
+  err_lockedSending: 'Bukti ini sedang dikirim ke server. Tunggu sebentar, lalu coba lagi.',
   // [form] keys of the review form (issue 14)
   // [/form]
   // [options] options, first-run, connection test, sync errors
@@ -337,6 +340,9 @@ const en: Record<MessageKey, string> = {
   selectedElement: 'The flagged element is outlined in red.',
   timezone: 'Time zone',
   counts: 'Summary',
+  // amendments (issue 14): a synced record is corrected only on purpose
+  err_lockedSynced: 'This evidence has already been sent to the server. To fix it, press "Correct".',
+  err_lockedSending: 'This evidence is being sent to the server. Wait a moment, then try again.',
   // [form] keys of the review form (issue 14)
   // [/form]
   // [options] options, first-run, connection test, sync errors

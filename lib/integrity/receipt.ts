@@ -27,7 +27,7 @@ export interface ReceiptBody {
   uploaderKeyId: string;
   /** the monitor whose token uploaded it */
   monitor: string;
-  /** ISO-8601 UTC by the server's clock, first receipt */
+  /** ISO-8601 UTC by the server's clock: when the version this receipt covers was received (an amendment is a new version) */
   receivedAt: string;
   serverKeyId: string;
 }

@@ -259,6 +259,14 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
         || (record.attestation && rc.body.capturedSha256 !== capturedSha256(record.attestation.payload))) {
         return { kind: 'retry', status, message: `HTTP ${status}: the server's receipt does not verify (${rc.ok ? 'it is about other content' : rc.reason})` };
       }
+      // It must cover the log just sent: an earlier version's receipt (e.g. a server that kept the
+      // record as it was before a correction) does not prove the correction arrived.
+      if (params.custody) {
+        const head = (params.custody.at(-1) as { hash?: unknown } | undefined)?.hash ?? null;
+        if (rc.body.custodyHead !== head || rc.body.custodyLength !== params.custody.length) {
+          return { kind: 'retry', status, message: `HTTP ${status}: the server's receipt does not cover this version of the record (custody log of ${rc.body.custodyLength} entries, ${params.custody.length} sent)` };
+        }
+      }
     }
     return outcome;
   } catch (e) {

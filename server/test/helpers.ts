@@ -4,6 +4,7 @@ import { deflateSync } from 'node:zlib';
 import { attest } from '../../lib/integrity/attestation';
 import { appendSignedCustody, type CustodyLink } from '../../lib/integrity/custody';
 import { generateSigningKey, type PublicJwk, type SigningKey } from '../../lib/integrity/keys';
+import type { Receipt } from '../../lib/integrity/receipt';
 import type { EvidenceRecord } from '../../lib/record/schema';
 
 function crc32(buf: Buffer): number {
@@ -180,3 +181,32 @@ export async function signedUpload(
   const signed = await signRecord(record, { token: opts.token ?? undefined });
   return { res: await postSigned(baseUrl, signed, png, opts), signed };
 }
+
+/** The server's answer to an accepted upload (201/200). */
+export interface UploadReply { id: string; receivedAt: string; sha256: string; version: number; receipt: Receipt }
+
+export const strip = (log: readonly UploadCustodyEntry[]): CustodyLink[] => log.map(({ recordId: _r, ...e }) => e);
+export const withId = (id: string, log: readonly CustodyLink[]): UploadCustodyEntry[] => log.map((e) => ({ ...e, recordId: id }));
+
+/** What the extension writes after a 2xx: a signed `sync` entry carrying the receipt. */
+export async function synced(s: SignedRecord, reply: Pick<UploadReply, 'id' | 'receivedAt' | 'sha256' | 'receipt'>, status: number): Promise<SignedRecord> {
+  const log = await appendSignedCustody(s.record.id, strip(s.custody), [{
+    at: new Date().toISOString(), action: 'sync', actor: 'Pengawas A',
+    details: { id: reply.id, receivedAt: reply.receivedAt, sha256: reply.sha256, httpStatus: status, receipt: reply.receipt },
+  }], s.key);
+  return { ...s, custody: withId(s.record.id, log) };
+}
+
+/** What the extension writes for a correction: the field changed, marked "user", and a signed `edit` entry. */
+export async function corrected(s: SignedRecord, path: `subject.${'agency' | 'position' | 'rank'}`, to: string, key = s.key): Promise<SignedRecord> {
+  const field = path.split('.')[1] as 'agency' | 'position' | 'rank';
+  const record: EvidenceRecord = structuredClone(s.record);
+  const from = record.subject[field];
+  record.subject[field] = to;
+  record.fieldSources[path] = 'user';
+  const log = await appendSignedCustody(s.record.id, strip(s.custody), [{
+    at: new Date().toISOString(), action: 'edit', actor: 'Pengawas A', details: { changes: [{ path, from, to }] },
+  }], key);
+  return { ...s, record, custody: withId(s.record.id, log) };
+}
+

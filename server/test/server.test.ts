@@ -93,7 +93,7 @@ describe('POST /v1/evidence', () => {
     expect(first.status).toBe(201);
     const receipt = (await first.json()) as { id: string; receivedAt: string; sha256: string; receipt: unknown };
     expect(receipt).toEqual({
-      id: rec.id, receivedAt: expect.any(String), sha256: sha256Hex(png), receipt: expect.objectContaining({ format: 'asn-evidence-receipt' }),
+      id: rec.id, receivedAt: expect.any(String), sha256: sha256Hex(png), receipt: expect.objectContaining({ format: 'asn-evidence-receipt' }), version: 1,
     });
     expect(new Date(receipt.receivedAt).toISOString()).toBe(receipt.receivedAt);
     // The countersigned receipt: signed by the key /v1/health publishes, about exactly what was received.

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
-import { openStorage, type EvidenceStorage, type NewEvidence } from '../storage';
-import { makePng, makeRecord, postSigned, signRecord, TEST_TOKENS } from './helpers';
+import { MIGRATIONS, openStorage, pgliteDriver, postgresDriver, type EvidenceStorage, type NewEvidence, type SqlDriver } from '../storage';
+import { corrected, makePng, makeRecord, postSigned, signRecord, synced, TEST_TOKENS, type UploadReply } from './helpers';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 
@@ -28,11 +28,20 @@ function row(over: Partial<NewEvidence> = {}): NewEvidence {
 interface Backend {
   name: string;
   open(): Promise<EvidenceStorage>;
+  /** the bare driver on the same database (no migrations run) */
+  driver(): Promise<SqlDriver>;
   databaseUrl?: string;
   cleanup(): Promise<void>;
 }
 
+/** The migrations recorded as applied (read through the storage's own connection). */
+async function upgradedVersions(s: EvidenceStorage): Promise<number[]> {
+  const db = (s as unknown as { db: SqlDriver }).db;
+  return (await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version', [])).map((r) => Number(r.version));
+}
+
 function storageSuite(makeBackend: () => Promise<Backend>) {
+  const fresh = makeBackend;
   let backend: Backend;
   let storage: EvidenceStorage;
   beforeAll(async () => {
@@ -139,7 +148,87 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
     expect(mine.map((k) => [k.keyId, k.status]).sort()).toEqual([[k1, 'revoked'], [k2, 'approved']]); // same firstSeenAt: any order
   });
 
-  it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once', async () => {
+  it('amend: replaces the content once per expected version, keeps the replaced version; a stale expectation changes nothing', async () => {
+    const r = row();
+    await storage.insert(r);
+    const at = new Date(Date.parse(r.receivedAt) + 60_000).toISOString();
+    const next = { recordJson: '{"v":2}', subjectName: 'Budi S', custodyJson: '[1,2]', receiptJson: '{"r":2}', amendedAt: at };
+    const done = await storage.amend(r.id, 1, next);
+    expect(done.amended).toBe(true);
+    if (!done.amended) return;
+    expect(done.row).toMatchObject({ id: r.id, version: 2, amendedAt: at, recordJson: '{"v":2}', subjectName: 'Budi S', custodyJson: '[1,2]', receiptJson: '{"r":2}', receivedAt: r.receivedAt, sha256: r.sha256, screenshotPath: r.screenshotPath });
+    expect(done.previous).toEqual({
+      id: r.id, version: 1, receivedAt: r.receivedAt, monitor: r.monitor, sha256: r.sha256, recordJson: r.recordJson,
+      custodyJson: r.custodyJson, receiptJson: r.receiptJson, supersededAt: at,
+    });
+    // Someone else's view of version 1 is stale now: nothing changes, the current row comes back.
+    const stale = await storage.amend(r.id, 1, { ...next, recordJson: '{"v":"other"}' });
+    expect(stale).toEqual({ amended: false, existing: done.row });
+    expect(await storage.amend('no-such-id', 1, next)).toEqual({ amended: false, existing: null });
+    // Concurrent amendments of one version: exactly one is applied.
+    const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => storage.amend(r.id, 2, { ...next, recordJson: `{"v":"3-${i}"}`, amendedAt: new Date().toISOString() })));
+    expect(racing.filter((x) => x.amended)).toHaveLength(1);
+    const versions = await storage.versions(r.id);
+    expect(versions.map((v) => [v.version, v.recordJson])).toEqual([[1, r.recordJson], [2, '{"v":2}']]);
+    expect((await storage.get(r.id))?.version).toBe(3);
+    expect(await storage.versions('no-such-id')).toEqual([]);
+  });
+
+  it('migration 3 on a database at the previous schema (migrations 1-2, with rows): rows become version 1 and can be amended', async () => {
+    const old = await fresh();
+    try {
+      const db = await old.driver();
+      await db.query(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+        await db.query(m.sql);
+        await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      const id = crypto.randomUUID();
+      await db.query(
+        `INSERT INTO evidence (id, received_at, monitor, sha256, record_json, platform, kind, subject_name, page_url, captured_at,
+           screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path)
+         VALUES ($1, '2024-09-13T03:00:00.000Z', 'alpha', $2, '{"old":true}', 'facebook', 'comment', 'Budi', 'https://www.facebook.com/x',
+           '2024-09-13T02:15:04.123Z', 'p.png', 10, '[]', 'null', '', NULL, NULL)`,
+        [id, 'e'.repeat(64)],
+      );
+      await db.close();
+      const upgraded = await old.open();
+      try {
+        const applied = await upgradedVersions(upgraded);
+        expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+        expect(await upgraded.get(id)).toMatchObject({ id, version: 1, amendedAt: null, recordJson: '{"old":true}', receivedAt: '2024-09-13T03:00:00.000Z' });
+        expect(await upgraded.versions(id)).toEqual([]);
+        const done = await upgraded.amend(id, 1, { recordJson: '{"old":false}', subjectName: 'Budi', custodyJson: '[]', receiptJson: 'null', amendedAt: '2024-09-14T00:00:00.000Z' });
+        expect(done.amended && done.row.version).toBe(2);
+        expect((await upgraded.versions(id)).map((v) => [v.version, v.recordJson, v.receivedAt])).toEqual([[1, '{"old":true}', '2024-09-13T03:00:00.000Z']]);
+        await upgraded.migrate(); // idempotent on the upgraded schema
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await old.cleanup();
+    }
+  }, 60_000);
+
+  it('an empty database gets every migration, evidence_versions included', async () => {
+    const empty = await fresh();
+    try {
+      const s = await empty.open();
+      try {
+        expect(await upgradedVersions(s)).toEqual(MIGRATIONS.map((m) => m.version));
+        const r = row();
+        await s.insert(r);
+        expect(await s.get(r.id)).toMatchObject({ version: 1, amendedAt: null });
+        expect(await s.versions(r.id)).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await empty.cleanup();
+    }
+  }, 60_000);
+
+  it('end to end through the HTTP server: 201, 200, 409, concurrent duplicates stored once, an amendment stored as version 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), `asn-${backend.name}-e2e-`));
     const srv = await startServer({
       port: 0, dataDir: dir, tokens: TEST_TOKENS, log: false, databaseUrl: backend.databaseUrl ?? null,
@@ -154,6 +243,14 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
       expect(statuses.sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
       expect((await postSigned(srv.url, await signRecord({ ...rec, kind: 'post' }), png)).status).toBe(409);
       expect((await srv.storage.get(rec.id))?.monitor).toBe('alpha');
+      // An amendment (a signed correction continuing the stored log): 200, version 2, the previous version kept.
+      const reply = (await (await postSigned(srv.url, signed, png)).json()) as UploadReply;
+      const amended = await corrected(await synced(signed, reply, 201), 'subject.agency', 'Dinas Sosial');
+      const res = await postSigned(srv.url, amended, png);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as UploadReply).version).toBe(2);
+      expect((await srv.storage.versions(rec.id)).map((v) => v.version)).toEqual([1]);
+      expect((await postSigned(srv.url, signed, png)).status).toBe(409); // the version before: a rollback
     } finally {
       await srv.close();
       await rm(dir, { recursive: true, force: true });
@@ -167,6 +264,7 @@ describe('storage: PGlite (embedded)', () => {
     return {
       name: 'pglite',
       open: () => openStorage({ dbDir: dir }),
+      driver: () => pgliteDriver(dir),
       cleanup: () => rm(dir, { recursive: true, force: true }),
     };
   });
@@ -189,6 +287,7 @@ describe.skipIf(!PG_URL)('storage: PostgreSQL (TEST_DATABASE_URL)', () => {
       name: 'postgres',
       databaseUrl: url.toString(),
       open: () => openStorage({ databaseUrl: url.toString(), dbDir: '/nonexistent' }),
+      driver: () => postgresDriver(url.toString()),
       async cleanup() {
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();

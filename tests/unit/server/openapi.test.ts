@@ -376,6 +376,41 @@ describe('the server answers as documented', () => {
     await upload(srv.url, changed, 409);
   });
 
+  it('upload: 200 for an amendment (new receipt, version 2), 409 with its code otherwise; /v1/evidence/{id}/versions', async () => {
+    const u = await signedUpload(31);
+    const first = (await upload(srv.url, u, 201)) as { id: string; receivedAt: string; sha256: string; receipt: unknown; version: number };
+    expect(first.version).toBe(1);
+    const signer = await key;
+    const record: EvidenceRecord = structuredClone(u.record);
+    record.subject.agency = 'Dinas Sosial';
+    record.fieldSources['subject.agency'] = 'user';
+    const log = await appendSignedCustody<CustodyLink>(u.record.id, u.custody.map(({ recordId: _r, ...e }) => e), [
+      { at: '2024-09-13T03:00:00.000Z', action: 'sync', actor: 'Pengawas A', details: { ...first, httpStatus: 201 } },
+      { at: '2024-09-13T04:00:00.000Z', action: 'edit', actor: 'Pengawas A', details: { changes: [{ path: 'subject.agency', from: 'Dinas Pendidikan', to: 'Dinas Sosial' }] } },
+    ], signer);
+    const amended: Upload = { ...u, record, custody: log.map((e) => ({ ...e, recordId: u.record.id })) };
+    expect(await upload(srv.url, amended, 200)).toMatchObject({ id: u.record.id, version: 2 });
+    expect(await upload(srv.url, amended, 200)).toMatchObject({ version: 2 }); // repeated: idempotent
+    expect(await upload(srv.url, u, 409)).toMatchObject({ code: 'custody_not_extended' }); // the version before: a rollback
+    expect(await upload(srv.url, await signedUpload(32, { id: u.record.id }), 409)).toMatchObject({ code: 'capture_differs' }); // another capture
+
+    const id = u.record.id;
+    const versions = (await call(srv.url, 'GET', `/v1/evidence/${id}/versions`, 200, { headers: ALPHA })) as { version: number; versions: { version: number; record: EvidenceRecord }[] };
+    expect(versions.version).toBe(2);
+    expect(versions.versions.map((v) => [v.version, v.record.subject.agency])).toEqual([[1, 'Dinas Pendidikan']]);
+    const detail = (await call(srv.url, 'GET', `/v1/evidence/${id}`, 200, { headers: ALPHA })) as { version: number; amendedAt: string | null };
+    expect(detail.version).toBe(2);
+    expect(detail.amendedAt).not.toBeNull();
+    await call(srv.url, 'GET', `/v1/evidence/${stored.record.id}/versions`, 200, { headers: AUDIT });
+    await call(srv.url, 'GET', `/v1/evidence/${crypto.randomUUID()}/versions`, 404, { headers: ALPHA });
+    await call(srv.url, 'GET', `/v1/evidence/${id}/versions`, 404, { headers: bearer('token-reader-22') }); // another monitor's record
+    await call(srv.url, 'GET', '/v1/evidence/%00/versions', 400, { headers: ALPHA });
+    await call(srv.url, 'GET', `/v1/evidence/${id}/versions`, 401);
+    await call(srv.url, 'GET', `/v1/evidence/${id}/versions`, 403, { headers: bearer('token-gone-8901') });
+    await call(srv.url, 'OPTIONS', `/v1/evidence/${id}/versions`, 204);
+    await call(srv.url, 'POST', `/v1/evidence/${id}/versions`, 405, { headers: ALPHA, body: 'x' });
+  });
+
   it('upload: 401 and 403', async () => {
     const u = await signedUpload(3);
     await upload(srv.url, u, 401, { headers: { 'Idempotency-Key': u.record.id } });
@@ -540,6 +575,7 @@ describe('the server answers as documented', () => {
       await call(srv.url, 'GET', '/v1/evidence', 500, { headers: ALPHA });
       await call(srv.url, 'GET', `/v1/evidence/${id}`, 500, { headers: ALPHA });
       await call(srv.url, 'GET', `/v1/evidence/${id}/screenshot`, 500, { headers: ALPHA });
+      await call(srv.url, 'GET', `/v1/evidence/${id}/versions`, 500, { headers: ALPHA });
       for (const path of ['/', '/records']) {
         await call(srv.url, 'GET', path, 500, { headers: ALPHA });
         await call(srv.url, 'HEAD', path, 500, { headers: ALPHA });

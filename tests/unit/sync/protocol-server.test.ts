@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../server/app';
-import { makePng, makeRecord, signRecord, TEST_TOKENS, type SignedRecord } from '../../../server/test/helpers';
+import { corrected, makePng, makeRecord, signRecord, synced, TEST_TOKENS, type SignedRecord } from '../../../server/test/helpers';
 import { checkHealth, uploadEvidence } from '../../../lib/sync/protocol';
 import { initialSyncState, markSending, onUploadOutcome } from '../../../lib/sync/queue';
 
@@ -88,5 +88,45 @@ describe('uploadEvidence x reference server', () => {
       kind: 'retry', status: null, message: 'No answer within 300 ms',
     });
     srv.setFaults([]);
+  });
+
+  it('an amendment (a synced record corrected with a signed edit) is stored: 200 with a receipt covering the longer log; the queue ends synced', async () => {
+    const signed = await signRecord(makeRecord(png), { more: [{ at: new Date().toISOString(), action: 'save', actor: 'Pengawas A' }] });
+    const first = await uploadEvidence(signedParams(signed));
+    expect(first).toMatchObject({ kind: 'stored', status: 201 });
+    if (first.kind !== 'stored' || !first.receipt.signed) throw new Error('no receipt');
+    const amended = await corrected(await synced(signed, { ...first.receipt, receipt: first.receipt.signed }, 201), 'subject.agency', 'Dinas Sosial');
+    let state = markSending({ ...initialSyncState(), receipt: first.receipt }, Date.now());
+    const second = await uploadEvidence(signedParams(amended));
+    expect(second).toMatchObject({ kind: 'stored', status: 200 });
+    if (second.kind !== 'stored' || !second.receipt.signed) throw new Error('no receipt');
+    const body = JSON.parse(second.receipt.signed.payload) as { custodyLength: number; custodyHead: string };
+    expect(body).toMatchObject({ custodyLength: 4, custodyHead: amended.custody.at(-1)!.hash });
+    state = onUploadOutcome(state, second, Date.now(), () => 0);
+    expect(state).toMatchObject({ status: 'synced', receipt: second.receipt });
+  });
+
+  it("a 200 whose receipt does not cover the log just sent (an earlier version's receipt) is not trusted: retry", async () => {
+    const signed = await signRecord(makeRecord(png), { more: [{ at: new Date().toISOString(), action: 'save', actor: 'Pengawas A' }] });
+    const firstReply = await (await fetch(`${srv.url}/v1/evidence`, {
+      method: 'POST', headers: { Authorization: 'Bearer token-alpha-123', 'Idempotency-Key': signed.record.id },
+      body: (() => {
+        const f = new FormData();
+        f.append('record', new Blob([JSON.stringify(signed.record)], { type: 'application/json' }), 'record.json');
+        f.append('screenshot', screenshot, 'screenshot.png');
+        f.append('custody', new Blob([JSON.stringify(signed.custody)], { type: 'application/json' }), 'custody.json');
+        f.append('keys', new Blob([JSON.stringify(signed.keys)], { type: 'application/json' }), 'keys.json');
+        return f;
+      })(),
+    })).text();
+    const reply = JSON.parse(firstReply) as { id: string; receivedAt: string; sha256: string; receipt: never };
+    const amended = await corrected(await synced(signed, reply, 201), 'subject.agency', 'Dinas Sosial');
+    // A server (or proxy) that answers the correction with the receipt of the version it had before.
+    const stale = async () => new Response(firstReply, { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const out = await uploadEvidence({ ...signedParams(amended), fetchImpl: stale });
+    expect(out).toMatchObject({ kind: 'retry', status: 200 });
+    expect((out as { message: string }).message).toMatch(/does not cover this version/);
+    // The same receipt for the log it was made for is fine.
+    expect(await uploadEvidence({ ...signedParams(signed), fetchImpl: stale })).toMatchObject({ kind: 'stored', status: 200 });
   });
 });
