@@ -238,10 +238,12 @@ const id = {
   welcome_saveServer: 'Simpan server',
   welcome_serverSaved: 'Server tersimpan.',
   welcome_skip: 'Lewati',
+  welcome_stepDone: 'Selesai',
+  welcome_stepSkipped: 'Dilewati',
   welcome_skipped: 'Dilewati. Anda dapat mengisinya nanti di Pengaturan.',
   welcome_done: 'Siap. Buka postingan di Facebook, Instagram atau TikTok, lalu klik "Tandai" (atau ikon ekstensi).',
   welcome_openSettings: 'Buka Pengaturan',
-  monitorMissing: 'Identitas pengawas belum diisi. Isi nama dan NIP Anda di Pengaturan agar tercantum di bukti.',
+  opt_urlHint: 'Contoh: https://bukti.contoh.go.id (dari pengelola server).',
   // [/options]
   // [report] report, verify, times
   // [/report]
@@ -483,10 +485,12 @@ const en: Record<MessageKey, string> = {
   welcome_saveServer: 'Save server',
   welcome_serverSaved: 'Server saved.',
   welcome_skip: 'Skip',
+  welcome_stepDone: 'Done',
+  welcome_stepSkipped: 'Skipped',
   welcome_skipped: 'Skipped. You can fill this in later in Settings.',
   welcome_done: 'Ready. Open a post on Facebook, Instagram or TikTok, then click "Flag" (or the extension icon).',
   welcome_openSettings: 'Open Settings',
-  monitorMissing: 'The monitor identity is not filled in yet. Enter your name and NIP in Settings so they appear on the evidence.',
+  opt_urlHint: 'For example: https://evidence.example.go.id (from the server administrator).',
   // [/options]
   // [report] report, verify, times
   // [/report]
