@@ -119,7 +119,7 @@ const id = {
   err_capture: 'Tangkapan layar gagal: {reason}',
   err_permission: 'Ekstensi belum diizinkan menangkap layar dari tombol di halaman. Klik ikon ekstensi lalu "Tandai", atau beri izin di Pengaturan.',
   err_loginWall: 'Halaman meminta login: data postingan tidak dapat dibaca. Masuk dulu, lalu tandai lagi.',
-  err_invalid: 'Data belum valid: {reason}',
+  err_invalid: 'Data belum benar: {reason}',
   err_notFound: 'Bukti tidak ditemukan.',
   err_generic: 'Terjadi kesalahan: {reason}',
   warnRasterised: 'Browser tidak mengizinkan tangkapan layar dari tombol di halaman, jadi gambar dibuat ulang dari isi halaman (bukan tangkapan layar asli). Untuk bukti terkuat, tandai lewat ikon ekstensi atau beri izin di Pengaturan.',
@@ -512,3 +512,6 @@ export function t(lang: Lang, key: MessageKey, params?: Record<string, string | 
 export function isLang(x: unknown): x is Lang {
   return x === 'id' || x === 'en';
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const MESSAGE_TABLES = tables;
