@@ -6,12 +6,16 @@ import { backendItem, getSettings, settingsItem } from '../lib/settings';
 import { recoverQueue, requestSync, resetPause, SYNC_ALARM } from '../lib/background/sync';
 import { t } from '../lib/i18n/messages';
 import { resumeVaultConversion } from '../lib/background/vault-handlers';
+import { onInstalled } from '../lib/background/setup';
 
 const MENU_ID = 'flag-evidence';
 
 export default defineBackground(() => {
   // Listeners are registered synchronously so a woken service worker sees the event that woke it.
-  browser.runtime.onInstalled.addListener(() => void setupMenu());
+  browser.runtime.onInstalled.addListener((details) => {
+    void setupMenu();
+    void onInstalled(details).catch(() => undefined);
+  });
   browser.runtime.onStartup.addListener(() => void refreshBadge());
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId === MENU_ID) void flagTab(tab, { mode: 'contextmenu' });

@@ -40,3 +40,21 @@ export const backendItem = storage.defineItem<BackendSettings>('local:backend', 
   fallback: { baseUrl: '', token: '', retentionDays: 0 },
   version: 1,
 });
+
+/** The monitor's identity as saved: trimmed, NIP without the spaces, dots or dashes people type. */
+export function cleanMonitor(m: MonitorSettings): { value: MonitorSettings; nipValid: boolean } {
+  const nip = m.nip.replace(/[\s.\-]/g, '');
+  return { value: { name: m.name.trim(), nip, unit: m.unit.trim() }, nipValid: nip === '' || /^\d{18}$/.test(nip) };
+}
+
+/** Whether the monitor has said who they are (the first-run page and the form ask when not). */
+export function monitorIdentified(m: MonitorSettings): boolean {
+  return m.name.trim() !== '' && /^\d{18}$/.test(m.nip);
+}
+
+/** Merge into the stored settings (other fields stay as they are). */
+export async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  const next = { ...(await getSettings()), ...patch };
+  await settingsItem.setValue(next);
+  return next;
+}

@@ -534,6 +534,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return '';
     }
 
+    if (path === '/v1/whoami') {
+      // The extension's connection test: is this token known, enabled, and may it upload?
+      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
+      const who = tokens.identify(bearer(req));
+      if (!who.ok) {
+        throw new HttpError(who.status, who.error, who.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="asn-evidence"' } : {},
+          who.status === 403 ? 'token_disabled' : undefined);
+      }
+      sendJson(res, 200, { monitor: who.monitor, role: who.role, scopes: who.scopes });
+      return `${who.role}=${who.monitor} whoami`;
+    }
+
     if (path === '/v1/evidence') {
       if (method === 'POST') return handlePost(req, res);
       if (method === 'GET') {

@@ -102,6 +102,22 @@ export class TokenStore {
     return this.known.map((k) => k.monitor);
   }
 
+  /**
+   * Who a presented token belongs to, with its role and scopes, without asking for a scope
+   * (GET /v1/whoami: the options page's connection test). Constant time over the token list.
+   */
+  identify(presented: string | null): { ok: true; monitor: string; role: Role; scopes: Scope[] } | { ok: false; status: 401 | 403; error: string } {
+    if (!presented) return { ok: false, status: 401, error: 'missing bearer token' };
+    const digest = sha256(presented);
+    let match: KnownToken | null = null;
+    for (const k of this.known) {
+      if (timingSafeEqual(k.digest, digest) && match === null) match = k;
+    }
+    if (!match) return { ok: false, status: 401, error: 'unknown token' };
+    if (!match.enabled) return { ok: false, status: 403, error: 'token disabled' };
+    return { ok: true, monitor: match.monitor, role: match.role, scopes: ALL_SCOPES.filter((s) => match.scopes.has(s)) };
+  }
+
   /** Checks a presented token (may be null) for a scope. Constant time over the token list. */
   authenticate(presented: string | null, scope: Scope): AuthResult {
     if (!presented) return { ok: false, status: 401, error: 'missing bearer token' };

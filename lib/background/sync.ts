@@ -13,6 +13,7 @@ import { vaultState } from '../db/vault';
 import { t, type Lang } from '../i18n/messages';
 import { backendItem, getSettings } from '../settings';
 import { uploadEvidence, type FetchLike, type UploadOutcome } from '../sync/protocol';
+import { syncErrorText } from '../sync/error-text';
 import {
   isDue, markSending, nextDueAt, onUploadOutcome, recoverInterrupted, retryFailed, type SyncState,
 } from '../sync/queue';
@@ -148,7 +149,7 @@ async function runOnce(deps: SyncDeps, manual = false): Promise<SyncRunResult> {
       const ev = due[next++]!;
       const blob = await getBlob(ev.id, 'screenshot');
       if (!blob) {
-        await applyOutcome(ev.id, { kind: 'rejected', status: 0, message: t(lang, 'sync_noScreenshot') }, deps, monitor.name);
+        await applyOutcome(ev.id, { kind: 'rejected', status: 0, error: 'refused', message: t(lang, 'sync_noScreenshot') }, deps, monitor.name);
         failed++;
         continue;
       }
@@ -171,23 +172,21 @@ async function runOnce(deps: SyncDeps, manual = false): Promise<SyncRunResult> {
         custody: claimed.custody.map((c) => ({ ...c, recordId: ev.id })), keys: custodyKeys(claimed.record, claimed.custody, await installationPublicKey()),
         fetchImpl: deps.fetchImpl,
       });
-      await applyOutcome(ev.id, outcome, deps, monitor.name);
+      // What the record keeps as its last error is what the monitor reads: plain text, no server English.
+      await applyOutcome(ev.id, outcome.kind === 'stored' ? outcome : { ...outcome, message: syncErrorText(lang, outcome.error) }, deps, monitor.name);
       if (outcome.kind === 'stored') uploaded++;
       else if (outcome.kind === 'rejected') failed++;
       else if (outcome.kind === 'auth') {
         if (!stop) {
           const key = (await installationPublicKey()).keyId.slice(0, 16);
-          const message = outcome.code === 'device_not_approved' ? t(lang, 'sync_deviceNotApproved', { key })
-            : outcome.code === 'key_revoked' ? t(lang, 'sync_keyRevoked', { key })
-              : t(lang, 'sync_paused', { reason: outcome.message });
-          status = await setStatus(lang, { state: 'paused', message, httpStatus: outcome.status });
+          status = await setStatus(lang, { state: 'paused', message: pausedMessage(lang, outcome, key), httpStatus: outcome.status });
         }
         stop = true;
       } else {
         // Network down or server trouble: stop this run; the failed record's backoff decides when
         // to come back for the whole queue (the others would only meet the same trouble).
         if (!stop) {
-          status = await setStatus(lang, { state: 'retrying', message: t(lang, 'sync_retrying', { reason: outcome.message }), httpStatus: outcome.status });
+          status = await setStatus(lang, retryStatus(lang, outcome));
           const after = await getEvidence(ev.id);
           holdUntil = after?.sync.nextAttemptAt ? Date.parse(after.sync.nextAttemptAt) : null;
         }
@@ -201,6 +200,22 @@ async function runOnce(deps: SyncDeps, manual = false): Promise<SyncRunResult> {
   if (status.state === 'paused') await clearSchedule(); // waits for the monitor, not for a timer
   else await scheduleNext(now(), deps, holdUntil);
   return { uploaded, failed, remaining: await countWaiting(), status };
+}
+
+/** The monitor-facing text of a refused token or device (sync paused until the monitor acts). */
+export function pausedMessage(lang: Lang, outcome: Extract<UploadOutcome, { kind: 'auth' }>, key: string): string {
+  if (outcome.error === 'device_not_approved') return t(lang, 'sync_deviceNotApproved', { key });
+  if (outcome.error === 'key_revoked') return t(lang, 'sync_keyRevoked', { key });
+  return t(lang, 'sync_paused', { reason: syncErrorText(lang, outcome.error) });
+}
+
+/**
+ * A transient failure: no answer at all (fetch threw: no network, DNS, refused connection) is
+ * 'offline'; a server that answered 5xx/429, did not answer in time or gave a bad reply is 'retrying'.
+ */
+export function retryStatus(lang: Lang, outcome: Extract<UploadOutcome, { kind: 'retry' }>): Omit<SyncStatus, 'at'> {
+  if (outcome.error === 'network') return { state: 'offline', message: t(lang, 'sync_offline'), httpStatus: null };
+  return { state: 'retrying', message: t(lang, 'sync_retrying', { reason: syncErrorText(lang, outcome.error) }), httpStatus: outcome.status };
 }
 
 async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, actor: string): Promise<void> {

@@ -32,3 +32,6 @@ export type ContentMessageKey = keyof (typeof table)['id'];
 export function ct(lang: Lang, key: ContentMessageKey): string {
   return (table[lang] ?? table.id)[key];
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const CONTENT_MESSAGE_TABLES = table;

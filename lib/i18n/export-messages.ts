@@ -125,3 +125,6 @@ export function tx(lang: Lang, key: ExportMessageKey, params?: Record<string, st
   const s = tables[lang]?.[key] ?? tables.id[key] ?? key;
   return fill(s, params);
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const EXPORT_MESSAGE_TABLES = { id, en };

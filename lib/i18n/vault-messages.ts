@@ -95,3 +95,6 @@ const en: Record<VaultMessageKey, string> = {
 export function tv(lang: Lang, key: VaultMessageKey, params?: Record<string, string | number>): string {
   return fill((lang === 'en' ? en : id)[key], params);
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const VAULT_MESSAGE_TABLES = { id, en };

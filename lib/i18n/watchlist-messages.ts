@@ -211,3 +211,6 @@ export function describeRowError(lang: Lang, e: RowError): string {
   const reason = tw(lang, `err_${e.code}` as WatchlistMessageKey, { value: e.value ?? '', other: e.other ?? '' });
   return `${tw(lang, 'line', { line: e.line })}: ${reason}`;
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const WATCHLIST_MESSAGE_TABLES = { id, en };

@@ -22,7 +22,7 @@ const id = {
   editsSaved: 'Perubahan tersimpan dan dicatat di log lacak-balak.',
   noChanges: 'Tidak ada perubahan.',
   saveFailed: 'Gagal menyimpan: {reason}',
-  custodyTitle: 'Log lacak-balak (chain of custody)',
+  custodyTitle: 'Log lacak-balak (riwayat siapa memegang bukti dan kapan)',
   custodyOk: 'Rantai hash utuh ({n} entri).',
   custodyBroken: 'Rantai hash RUSAK pada entri {index}: {reason}',
   action_capture: 'Ditangkap',
@@ -204,3 +204,6 @@ export function wx(lang: Lang, key: WorkbenchMessageKey, params?: Record<string,
   const s = TABLES[lang]?.[key] ?? id[key];
   return fill(s, params);
 }
+
+/** Both tables, for the test that renders every key in both languages (tests/unit/i18n/messages.test.ts). */
+export const WORKBENCH_MESSAGE_TABLES = { id, en };

@@ -25,15 +25,38 @@ export interface Receipt {
   signed?: SignedReceipt;
 }
 
+/**
+ * What went wrong, as a stable code. The UI and the sync status turn it into plain text in the
+ * monitor's language (lib/sync/error-text.ts); `message` stays a short technical detail in English
+ * (for logs and a collapsed "technical detail"), never shown to the monitor as the explanation.
+ */
+export type SyncErrorCode =
+  /** the server address: empty, not a URL, not http(s), with a user name, plain http to a non-local host */
+  | 'address_missing' | 'address_invalid' | 'address_scheme' | 'address_credentials' | 'address_insecure'
+  /** no token, or one with characters a header cannot carry */
+  | 'token_missing' | 'token_invalid_chars'
+  /** 401; 403 for a disabled token; 403 for a token whose role or scope may not do this */
+  | 'token_refused' | 'token_disabled' | 'token_forbidden'
+  /** 403 for this installation's key (shared contracts section 5) */
+  | 'device_not_approved' | 'key_revoked'
+  /** fetch threw (no network, DNS, refused connection, TLS), no answer in time, cancelled by the caller */
+  | 'network' | 'timeout' | 'cancelled'
+  /** 429/408/425; 5xx; 404/405/3xx (no evidence endpoint at this address); a 2xx that is not a valid receipt */
+  | 'server_busy' | 'server_error' | 'wrong_address' | 'bad_reply'
+  /** 413; 409 (another record with this id); 400/422 (the server refused the content); other 4xx */
+  | 'too_large' | 'conflict' | 'record_refused' | 'refused'
+  /** the address answers, but not as an evidence server (health is not {ok:true}) */
+  | 'not_evidence_server';
+
 export type UploadOutcome =
   /** 201 stored now, 200 stored earlier (a retry). The receipt was checked against the record. */
   | { kind: 'stored'; status: 201 | 200; receipt: Receipt }
   /** 401/403, or no usable token / server address (status null): pause sync and tell the monitor. */
-  | { kind: 'auth'; status: 401 | 403 | null; message: string; code?: string }
+  | { kind: 'auth'; status: 401 | 403 | null; error: SyncErrorCode; message: string; code?: string }
   /** 400/409/413/422 and other definitive 4xx: this record fails with the server's reason. */
-  | { kind: 'rejected'; status: number; message: string }
+  | { kind: 'rejected'; status: number; error: SyncErrorCode; message: string }
   /** Transient: 429, 5xx, network error, timeout, abort, bad 2xx reply. Retry with backoff. */
-  | { kind: 'retry'; status: number | null; message: string; retryAfterMs?: number };
+  | { kind: 'retry'; status: number | null; error: SyncErrorCode; message: string; retryAfterMs?: number };
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -57,25 +80,52 @@ export interface UploadParams {
 
 export class BaseUrlError extends Error {
   override name = 'BaseUrlError';
+  constructor(message: string, readonly code: SyncErrorCode) {
+    super(message);
+  }
 }
 
 /** "https://bukti.example.go.id/api/" -> "https://bukti.example.go.id/api". Throws BaseUrlError. */
 export function normalizeBaseUrl(baseUrl: string): string {
   const raw = (baseUrl ?? '').trim();
-  if (!raw) throw new BaseUrlError('No server address is set');
+  if (!raw) throw new BaseUrlError('No server address is set', 'address_missing');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BaseUrlError('Server address is not a valid URL');
+    throw new BaseUrlError('Server address is not a valid URL', 'address_invalid');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BaseUrlError('Server address must start with http:// or https://');
+    throw new BaseUrlError('Server address must start with http:// or https://', 'address_scheme');
   }
-  if (url.username || url.password) throw new BaseUrlError('Server address must not contain a user name or password');
+  if (url.username || url.password) throw new BaseUrlError('Server address must not contain a user name or password', 'address_credentials');
   url.search = '';
   url.hash = '';
   return url.toString().replace(/\/+$/, '');
+}
+
+/** Loopback names: the only hosts a plain http:// server address is accepted for. */
+export function isLocalHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * The address a monitor may save: a valid https:// URL, or http:// only for this computer
+ * (localhost, 127.x.x.x, ::1: the token would otherwise cross the network in clear text).
+ */
+export function checkServerAddress(baseUrl: string): { ok: true; url: string } | { ok: false; code: SyncErrorCode; message: string } {
+  let url: string;
+  try {
+    url = normalizeBaseUrl(baseUrl);
+  } catch (e) {
+    return e instanceof BaseUrlError ? { ok: false, code: e.code, message: e.message } : { ok: false, code: 'address_invalid', message: String(e) };
+  }
+  const u = new URL(url);
+  if (u.protocol === 'http:' && !isLocalHost(u.hostname)) {
+    return { ok: false, code: 'address_insecure', message: 'http:// is only accepted for this computer (localhost); use https://' };
+  }
+  return { ok: true, url };
 }
 
 /** Removes the token (and anything after "Bearer ") from a message; bounds its length. */
@@ -177,14 +227,14 @@ export function classifyResponse(
     try {
       parsed = JSON.parse(bodyText);
     } catch {
-      return { kind: 'retry', status, message: scrub(`HTTP ${status}: reply is not JSON`, token) };
+      return { kind: 'retry', status, error: 'bad_reply', message: scrub(`HTTP ${status}: reply is not JSON`, token) };
     }
-    if (!isReceipt(parsed)) return { kind: 'retry', status, message: scrub(`HTTP ${status}: reply is not a receipt`, token) };
+    if (!isReceipt(parsed)) return { kind: 'retry', status, error: 'bad_reply', message: scrub(`HTTP ${status}: reply is not a receipt`, token) };
     if (parsed.id !== record.id) {
-      return { kind: 'retry', status, message: scrub(`HTTP ${status}: receipt is for another record`, token) };
+      return { kind: 'retry', status, error: 'bad_reply', message: scrub(`HTTP ${status}: receipt is for another record`, token) };
     }
     if (parsed.sha256 !== record.screenshot.sha256) {
-      return { kind: 'retry', status, message: scrub(`HTTP ${status}: receipt sha256 does not match the screenshot`, token) };
+      return { kind: 'retry', status, error: 'bad_reply', message: scrub(`HTTP ${status}: receipt sha256 does not match the screenshot`, token) };
     }
     const signed = (parsed as { receipt?: unknown }).receipt;
     return {
@@ -194,23 +244,30 @@ export function classifyResponse(
   }
   if (status === 401 || status === 403) {
     const code = serverCode(bodyText);
-    return { kind: 'auth', status, message: msg(status === 401 ? 'token not accepted' : 'token not allowed'), ...(code ? { code } : {}) };
+    const error: SyncErrorCode = status === 401 ? 'token_refused'
+      : code === 'device_not_approved' || code === 'key_revoked' ? code
+        : code === 'token_disabled' ? 'token_disabled' : 'token_forbidden';
+    return { kind: 'auth', status, error, message: msg(status === 401 ? 'token not accepted' : 'token not allowed'), ...(code ? { code } : {}) };
   }
   if (status === 429 || status === 408 || status === 425) {
     const retryAfterMs = parseRetryAfter(retryAfter);
-    return { kind: 'retry', status, message: msg('server busy'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return { kind: 'retry', status, error: 'server_busy', message: msg('server busy'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   if (status >= 500) {
     const retryAfterMs = parseRetryAfter(retryAfter);
-    return { kind: 'retry', status, message: msg('server error'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return { kind: 'retry', status, error: 'server_error', message: msg('server error'), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   // A wrong address (404/405, a redirect) affects every record alike and heals when the address is
   // fixed, so keep retrying (the backoff caps at 5 min) rather than failing each record.
   if (status === 404 || status === 405 || (status >= 300 && status < 400)) {
-    return { kind: 'retry', status, message: msg('no evidence endpoint here; check the server address') };
+    return { kind: 'retry', status, error: 'wrong_address', message: msg('no evidence endpoint here; check the server address') };
   }
-  if (status >= 400) return { kind: 'rejected', status, message: msg('request refused') };
-  return { kind: 'retry', status, message: msg('unexpected reply') };
+  if (status >= 400) {
+    const error: SyncErrorCode = status === 413 ? 'too_large' : status === 409 ? 'conflict'
+      : status === 400 || status === 422 ? 'record_refused' : 'refused';
+    return { kind: 'rejected', status, error, message: msg('request refused') };
+  }
+  return { kind: 'retry', status, error: 'bad_reply', message: msg('unexpected reply') };
 }
 
 /**
@@ -223,10 +280,12 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
   try {
     base = normalizeBaseUrl(params.baseUrl);
   } catch (e) {
-    return { kind: 'auth', status: null, message: (e as Error).message };
+    return { kind: 'auth', status: null, error: e instanceof BaseUrlError ? e.code : 'address_invalid', message: (e as Error).message };
   }
   if (!token || !usableToken(token)) {
-    return { kind: 'auth', status: null, message: token ? 'Token contains characters that are not allowed' : 'No token is set' };
+    return token
+      ? { kind: 'auth', status: null, error: 'token_invalid_chars', message: 'Token contains characters that are not allowed' }
+      : { kind: 'auth', status: null, error: 'token_missing', message: 'No token is set' };
   }
   const fetchImpl: FetchLike = params.fetchImpl ?? ((input, init) => fetch(input, init));
   const { signal, timedOut, cleanup } = deadline(params.timeoutMs ?? UPLOAD_TIMEOUT_MS, params.signal);
@@ -257,7 +316,7 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
       const rc = await verifyReceipt(outcome.receipt.signed);
       if (!rc.ok || rc.body.recordId !== record.id || rc.body.screenshotSha256 !== record.screenshot.sha256
         || (record.attestation && rc.body.capturedSha256 !== capturedSha256(record.attestation.payload))) {
-        return { kind: 'retry', status, message: `HTTP ${status}: the server's receipt does not verify (${rc.ok ? 'it is about other content' : rc.reason})` };
+        return { kind: 'retry', status, error: 'bad_reply', message: `HTTP ${status}: the server's receipt does not verify (${rc.ok ? 'it is about other content' : rc.reason})` };
       }
       // It must cover the log just sent: an earlier version's receipt (e.g. a server that kept the
       // record as it was before a correction) does not prove the correction arrived.
@@ -271,11 +330,11 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
     return outcome;
   } catch (e) {
     if (timedOut()) {
-      return { kind: 'retry', status: null, message: `No answer within ${duration(params.timeoutMs ?? UPLOAD_TIMEOUT_MS)}` };
+      return { kind: 'retry', status: null, error: 'timeout', message: `No answer within ${duration(params.timeoutMs ?? UPLOAD_TIMEOUT_MS)}` };
     }
-    if (params.signal?.aborted) return { kind: 'retry', status: null, message: 'Upload cancelled' };
+    if (params.signal?.aborted) return { kind: 'retry', status: null, error: 'cancelled', message: 'Upload cancelled' };
     const detail = e instanceof Error ? e.message : String(e);
-    return { kind: 'retry', status: null, message: scrub(`Network error: ${detail}`, token) };
+    return { kind: 'retry', status: null, error: 'network', message: scrub(`Network error: ${detail}`, token) };
   } finally {
     cleanup();
   }
@@ -286,6 +345,8 @@ export interface HealthResult {
   /** HTTP status, or null when no answer came. */
   status: number | null;
   message: string;
+  /** Why it is not ok. */
+  error?: SyncErrorCode;
   /** Server version when ok. */
   version?: string;
 }
@@ -304,7 +365,7 @@ export async function checkHealth(
   try {
     base = normalizeBaseUrl(baseUrl);
   } catch (e) {
-    return { ok: false, status: null, message: (e as Error).message };
+    return { ok: false, status: null, error: e instanceof BaseUrlError ? e.code : 'address_invalid', message: (e as Error).message };
   }
   const doFetch: FetchLike = fetchImpl ?? ((input, init) => fetch(input, init));
   const { signal, timedOut, cleanup } = deadline(timeoutMs);
@@ -315,16 +376,17 @@ export async function checkHealth(
     const text = await res.text();
     if (res.status !== 200) {
       const reason = serverReason(text);
-      return { ok: false, status: res.status, message: scrub(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`, token) };
+      const error: SyncErrorCode = res.status >= 500 ? 'server_error' : res.status === 429 ? 'server_busy' : 'not_evidence_server';
+      return { ok: false, status: res.status, error, message: scrub(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`, token) };
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return { ok: false, status: 200, message: 'The server answered, but not as an evidence server (reply is not JSON)' };
+      return { ok: false, status: 200, error: 'not_evidence_server', message: 'The server answered, but not as an evidence server (reply is not JSON)' };
     }
     if (!body || typeof body !== 'object' || (body as { ok?: unknown }).ok !== true) {
-      return { ok: false, status: 200, message: 'The server answered, but not as an evidence server' };
+      return { ok: false, status: 200, error: 'not_evidence_server', message: 'The server answered, but not as an evidence server' };
     }
     const raw = (body as { version?: unknown }).version;
     const version = typeof raw === 'string' ? scrub(raw, token).slice(0, 100) : undefined;
@@ -333,8 +395,8 @@ export async function checkHealth(
       ...(version !== undefined ? { version } : {}),
     };
   } catch (e) {
-    if (timedOut()) return { ok: false, status: null, message: `No answer within ${duration(timeoutMs)}` };
-    return { ok: false, status: null, message: scrub(`Network error: ${e instanceof Error ? e.message : String(e)}`, token) };
+    if (timedOut()) return { ok: false, status: null, error: 'timeout', message: `No answer within ${duration(timeoutMs)}` };
+    return { ok: false, status: null, error: 'network', message: scrub(`Network error: ${e instanceof Error ? e.message : String(e)}`, token) };
   } finally {
     cleanup();
   }

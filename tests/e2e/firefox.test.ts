@@ -4,11 +4,13 @@
  * coordinates: its shadow root is closed) reaches
  * the background, captureVisibleTab works, and the record is in IndexedDB with a matching hash.
  * Firefox cannot map a host to another port, so the fixture server listens on 443 (CI runs as root).
+ * The first-run page opened on install saves the monitor's identity (driven by script in the page:
+ * BiDi cannot navigate to moz-extension:// pages, but it runs scripts in the one the extension opened).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_EXT, HOSTS, OVERLAY_PREFIX, startFixtureServer, which, type FixtureServer } from './support';
 import { flagButtonBox } from '../../lib/content/overlay';
 
@@ -86,5 +88,51 @@ describe('Firefox build (BiDi smoke test)', () => {
     assert.equal(stored.blobSha256, sha, 'hash is of the exact stored bytes');
     assert.ok(stored.record.screenshot.width > 100 && stored.record.screenshot.height > 50);
     assert.ok(stored.blobSize > 1000);
+  });
+
+  // Runs after the flag above: flagging worked while the first-run page was still open and unfinished.
+  it('opened the first-run page on install; it saves the identity (the NIP checked first)', async () => {
+    // BiDi lists moz-extension:// tabs as about:blank, but scripts run in them: find it by its location.
+    let welcome: Page | null = null;
+    for (let i = 0; i < 50 && !welcome; i++) {
+      for (const p of await browser.pages()) {
+        const href = await Promise.race([p.evaluate(() => location.href).catch(() => ''), new Promise<string>((r) => setTimeout(() => r(''), 2000))]);
+        if (/^moz-extension:\/\/[^/]+\/welcome\.html$/.test(href)) welcome = p;
+      }
+      if (!welcome) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(welcome, 'the first-run page opened on install');
+    const page = welcome;
+    const until = async (fn: () => boolean | string | null, what: string) => {
+      for (let i = 0; i < 50; i++) {
+        const v = await page.evaluate(fn).catch(() => null);
+        if (v) return v;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out: ${what}`);
+    };
+    await until(() => !!document.querySelector('#m-name'), 'the identity fields');
+    assert.match(await page.evaluate(() => document.querySelector('h1')?.textContent ?? ''), /Selamat datang/);
+    // Typing as the monitor does: the input event Preact listens to, then the button's click.
+    const type = (sel: string, value: string) => page.evaluate((s, v) => {
+      const el = document.querySelector<HTMLInputElement>(s)!;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, sel, value);
+    const click = (sel: string) => page.evaluate((s) => document.querySelector<HTMLButtonElement>(s)!.click(), sel);
+    const settings = () => page.evaluate(async () => (await (globalThis as any).browser.storage.local.get('settings')).settings ?? null);
+
+    await type('#m-name', 'Rahmat Hidayat');
+    await type('#m-nip', '12345');
+    await type('#m-unit', 'Timwas Medsos Kab. Contoh');
+    await click('#w-save-identity');
+    assert.match(String(await until(() => document.querySelector('#m-nip-error')?.textContent ?? null, 'the NIP message')), /NIP harus 18 angka/);
+    assert.equal((await settings())?.monitor?.name ?? '', '', 'nothing saved with a wrong NIP');
+
+    await type('#m-nip', '199001012015031001');
+    await click('#w-save-identity');
+    assert.match(String(await until(() => document.querySelector('#w-state1')?.textContent ?? null, 'the step marked done')), /Selesai/);
+    assert.match(await page.evaluate(() => document.querySelector('#w-msg1')?.textContent ?? ''), /Identitas tersimpan/);
+    assert.deepEqual((await settings()).monitor, { name: 'Rahmat Hidayat', nip: '199001012015031001', unit: 'Timwas Medsos Kab. Contoh' });
   });
 });

@@ -378,18 +378,31 @@ export async function flagAndSave(context: BrowserContext, page: Page, selector:
 }
 
 /** Set the evidence server in the options page, as a monitor does, and check "test connection". */
-export async function configureBackend(context: BrowserContext, extId: string, url: string, token: string): Promise<void> {
+/**
+ * Set the server address and token in the options page (one "Simpan pengaturan" saves all), then run
+ * "Tes koneksi". The address must reach our server (address, reach and protocol checks pass); the
+ * token may be refused (the suites that test a refused token pass a wrong one). Returns the overall
+ * result: 'connected', 'partial' or 'failed'.
+ */
+export async function configureBackend(context: BrowserContext, extId: string, url: string, token: string): Promise<string> {
   const opts = await context.newPage();
   await opts.goto(`chrome-extension://${extId}/options.html`);
-  await opts.waitForSelector('#b-url');
+  // the form loads the stored values asynchronously: let them land before typing over them
+  await opts.waitForSelector('#options-form[data-ready]');
   await opts.fill('#b-url', url);
   await opts.fill('#b-token', token);
-  await opts.click('#b-save');
-  await opts.waitForSelector('#backend-msg');
-  if (!/tersimpan/i.test(await opts.textContent('#backend-msg') ?? '')) throw new Error('backend settings not saved');
+  await opts.click('#save');
+  await opts.waitForSelector('#options-msg');
+  if (!/tersimpan/i.test(await opts.textContent('#options-msg') ?? '')) throw new Error(`backend settings not saved: ${await opts.textContent('#options-msg')}`);
   await opts.click('#b-test');
-  await opts.waitForFunction(() => /Terhubung/.test(document.querySelector('#backend-msg')?.textContent ?? ''));
+  await opts.waitForSelector('#conn-result[data-overall]', { timeout: 20_000 });
+  const states = await opts.$$eval('#conn-result li', (lis) => Object.fromEntries(lis.map((li) => [li.getAttribute('data-step'), li.getAttribute('data-state')])));
+  if (states.address !== 'ok' || states.reach !== 'ok' || states.protocol !== 'ok') {
+    throw new Error(`the connection test did not reach the server: ${JSON.stringify(states)} ${await opts.textContent('#conn-result')}`);
+  }
+  const overall = (await opts.getAttribute('#conn-result', 'data-overall')) ?? '';
   await opts.close();
+  return overall;
 }
 
 export const E2E_POST_URL =

@@ -366,6 +366,16 @@ describe('the server answers as documented', () => {
     await call(srv.url, 'POST', '/v1/health', 405, { body: '{}' });
   });
 
+  it('whoami: 200 with role and scopes, 401 unknown or missing token, 403 disabled', async () => {
+    expect(await call(srv.url, 'GET', '/v1/whoami', 200, { headers: ALPHA })).toEqual({ monitor: 'alpha', role: 'monitor', scopes: ['upload', 'list'] });
+    expect(await call(srv.url, 'GET', '/v1/whoami', 200, { headers: AUDIT })).toEqual({ monitor: 'auditor', role: 'auditor', scopes: ['list'] });
+    await call(srv.url, 'GET', '/v1/whoami', 401);
+    await call(srv.url, 'GET', '/v1/whoami', 401, { headers: bearer('token-nobody-00') });
+    expect(await call(srv.url, 'GET', '/v1/whoami', 403, { headers: bearer('token-gone-8901') })).toMatchObject({ code: 'token_disabled' });
+    await call(srv.url, 'OPTIONS', '/v1/whoami', 204, { headers: { Origin: 'chrome-extension://abc', 'Access-Control-Request-Method': 'GET' } });
+    await call(srv.url, 'POST', '/v1/whoami', 405, { headers: ALPHA, body: '{}' });
+  });
+
   it('upload: 201, 200 on a retry, 409 on different content', async () => {
     stored = await signedUpload(1);
     const first = (await upload(srv.url, stored, 201)) as { id: string; sha256: string };

@@ -75,9 +75,9 @@ describe('uploadEvidence x reference server', () => {
 
   it('unknown token -> auth 401, disabled token -> auth 403', async () => {
     expect(await uploadEvidence({ ...base(), record: makeRecord(png), token: 'token-wrong-000' })).toEqual({
-      kind: 'auth', status: 401, message: 'HTTP 401: unknown token',
+      kind: 'auth', status: 401, error: 'token_refused', message: 'HTTP 401: unknown token',
     });
-    expect(await uploadEvidence({ ...base(), record: makeRecord(png), token: 'token-gone-8901' })).toMatchObject({ kind: 'auth', status: 403 });
+    expect(await uploadEvidence({ ...base(), record: makeRecord(png), token: 'token-gone-8901' })).toMatchObject({ kind: 'auth', status: 403, error: 'token_disabled' });
   });
 
   it('429 with Retry-After and a hanging server are retries', async () => {
@@ -85,7 +85,7 @@ describe('uploadEvidence x reference server', () => {
     expect(await uploadEvidence({ ...base(), record: makeRecord(png) })).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 3000 });
     srv.setFaults([{ type: 'hang' }]);
     expect(await uploadEvidence({ ...base(), record: makeRecord(png), timeoutMs: 300 })).toEqual({
-      kind: 'retry', status: null, message: 'No answer within 300 ms',
+      kind: 'retry', status: null, error: 'timeout', message: 'No answer within 300 ms',
     });
     srv.setFaults([]);
   });

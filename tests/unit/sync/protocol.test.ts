@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  checkHealth, classifyResponse, normalizeBaseUrl, parseRetryAfter, uploadEvidence, type FetchLike, type UploadOutcome,
+  checkHealth, checkServerAddress, classifyResponse, normalizeBaseUrl, parseRetryAfter, uploadEvidence, type FetchLike, type UploadOutcome,
 } from '../../../lib/sync/protocol';
 import { makePng, makeRecord } from '../../../server/test/helpers';
 
@@ -93,28 +93,28 @@ describe('uploadEvidence classification', () => {
 
   it.each([401, 403])('%i -> auth with the server reason', async (status) => {
     const { outcome } = await upload(() => json(status, { error: status === 401 ? 'unknown token' : 'token disabled' }));
-    expect(outcome).toEqual({ kind: 'auth', status, message: `HTTP ${status}: ${status === 401 ? 'unknown token' : 'token disabled'}` });
+    expect(outcome).toEqual({ kind: 'auth', status, error: status === 401 ? 'token_refused' : 'token_forbidden', message: `HTTP ${status}: ${status === 401 ? 'unknown token' : 'token disabled'}` });
   });
 
-  it.each([400, 409, 413, 422])('%i -> rejected with the server reason', async (status) => {
+  it.each([[400, 'record_refused'], [409, 'conflict'], [413, 'too_large'], [422, 'record_refused']] as const)('%i -> rejected (%s) with the server reason', async (status, error) => {
     const { outcome } = await upload(() => json(status, { error: 'invalid record: subject.nip: NIP must be 18 digits' }));
-    expect(outcome).toEqual({ kind: 'rejected', status, message: `HTTP ${status}: invalid record: subject.nip: NIP must be 18 digits` });
+    expect(outcome).toEqual({ kind: 'rejected', status, error, message: `HTTP ${status}: invalid record: subject.nip: NIP must be 18 digits` });
   });
 
   it('rejected without a JSON reason still says what happened', async () => {
     const { outcome } = await upload(() => new Response('<h1>Too big</h1>', { status: 413 }));
-    expect(outcome).toEqual({ kind: 'rejected', status: 413, message: 'HTTP 413: request refused' });
+    expect(outcome).toEqual({ kind: 'rejected', status: 413, error: 'too_large', message: 'HTTP 413: request refused' });
   });
 
   it.each([500, 502, 503, 504])('%i -> retry', async (status) => {
     const { outcome } = await upload(() => new Response('bad gateway', { status }));
-    expect(outcome).toMatchObject({ kind: 'retry', status });
+    expect(outcome).toMatchObject({ kind: 'retry', status, error: 'server_error' });
     expect(outcome).not.toHaveProperty('retryAfterMs');
   });
 
   it('429 with Retry-After seconds -> retry with retryAfterMs', async () => {
     const { outcome } = await upload(() => json(429, { error: 'slow down' }, { 'Retry-After': '42' }));
-    expect(outcome).toEqual({ kind: 'retry', status: 429, message: 'HTTP 429: slow down', retryAfterMs: 42_000 });
+    expect(outcome).toEqual({ kind: 'retry', status: 429, error: 'server_busy', message: 'HTTP 429: slow down', retryAfterMs: 42_000 });
   });
 
   it('503 with Retry-After HTTP-date -> retry with retryAfterMs', async () => {
@@ -133,7 +133,7 @@ describe('uploadEvidence classification', () => {
 
   it('malformed JSON on 2xx -> retry', async () => {
     const { outcome } = await upload(() => new Response('{"id": <html>', { status: 201 }));
-    expect(outcome).toEqual({ kind: 'retry', status: 201, message: 'HTTP 201: reply is not JSON' });
+    expect(outcome).toEqual({ kind: 'retry', status: 201, error: 'bad_reply', message: 'HTTP 201: reply is not JSON' });
   });
 
   it('2xx that is JSON but not a receipt -> retry', async () => {
@@ -143,28 +143,28 @@ describe('uploadEvidence classification', () => {
 
   it('2xx receipt with the wrong sha256 or id -> retry', async () => {
     const wrongSha = await upload(() => json(200, { ...receipt, sha256: 'b'.repeat(64) }));
-    expect(wrongSha.outcome).toEqual({ kind: 'retry', status: 200, message: 'HTTP 200: receipt sha256 does not match the screenshot' });
+    expect(wrongSha.outcome).toEqual({ kind: 'retry', status: 200, error: 'bad_reply', message: 'HTTP 200: receipt sha256 does not match the screenshot' });
     const wrongId = await upload(() => json(201, { ...receipt, id: crypto.randomUUID() }));
-    expect(wrongId.outcome).toEqual({ kind: 'retry', status: 201, message: 'HTTP 201: receipt is for another record' });
+    expect(wrongId.outcome).toEqual({ kind: 'retry', status: 201, error: 'bad_reply', message: 'HTTP 201: receipt is for another record' });
   });
 
   it('other 2xx, 404 and redirects -> retry (address problems heal when fixed)', async () => {
     expect((await upload(() => new Response(null, { status: 204 }))).outcome).toMatchObject({ kind: 'retry', status: 204 });
     const nf = (await upload(() => new Response('nope', { status: 404 }))).outcome;
-    expect(nf).toMatchObject({ kind: 'retry', status: 404 });
+    expect(nf).toMatchObject({ kind: 'retry', status: 404, error: 'wrong_address' });
     expect((nf as { message: string }).message).toMatch(/check the server address/);
     expect((await upload(() => new Response(null, { status: 302, headers: { Location: '/x' } }))).outcome).toMatchObject({ kind: 'retry', status: 302 });
   });
 
   it('other 4xx -> rejected', async () => {
-    expect((await upload(() => json(415, { error: 'unsupported' }))).outcome).toMatchObject({ kind: 'rejected', status: 415 });
+    expect((await upload(() => json(415, { error: 'unsupported' }))).outcome).toMatchObject({ kind: 'rejected', status: 415, error: 'refused' });
   });
 
   it('network error -> retry with status null', async () => {
     const { outcome } = await upload(() => {
       throw new TypeError('fetch failed');
     });
-    expect(outcome).toEqual({ kind: 'retry', status: null, message: 'Network error: fetch failed' });
+    expect(outcome).toEqual({ kind: 'retry', status: null, error: 'network', message: 'Network error: fetch failed' });
   });
 
   it('times out after 25 s (fake timers) -> retry', async () => {
@@ -182,7 +182,7 @@ describe('uploadEvidence classification', () => {
     await vi.advanceTimersByTimeAsync(1);
     const { outcome } = await pending;
     expect(seen?.aborted).toBe(true);
-    expect(outcome).toEqual({ kind: 'retry', status: null, message: 'No answer within 25 s' });
+    expect(outcome).toEqual({ kind: 'retry', status: null, error: 'timeout', message: 'No answer within 25 s' });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -213,7 +213,7 @@ describe('uploadEvidence classification', () => {
     );
     await vi.advanceTimersByTimeAsync(100);
     ac.abort();
-    expect((await pending).outcome).toEqual({ kind: 'retry', status: null, message: 'Upload cancelled' });
+    expect((await pending).outcome).toEqual({ kind: 'retry', status: null, error: 'cancelled', message: 'Upload cancelled' });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -251,14 +251,14 @@ describe('checkHealth', () => {
   it('not ok for bad URL, non-200, non-JSON, wrong JSON, network error and timeout', async () => {
     expect(await checkHealth('file:///etc/passwd')).toMatchObject({ ok: false, status: null });
     expect(await checkHealth('https://x.go.id', stub(() => json(503, { error: 'down' })).fetchImpl)).toEqual({
-      ok: false, status: 503, message: 'HTTP 503: down',
+      ok: false, status: 503, error: 'server_error', message: 'HTTP 503: down',
     });
     expect(await checkHealth('https://x.go.id', stub(() => new Response('<html>')).fetchImpl)).toMatchObject({ ok: false, status: 200 });
     expect(await checkHealth('https://x.go.id', stub(() => json(200, { hello: 1 })).fetchImpl)).toMatchObject({ ok: false, status: 200 });
     const down = stub(() => {
       throw new TypeError('fetch failed');
     });
-    expect(await checkHealth('https://x.go.id', down.fetchImpl)).toEqual({ ok: false, status: null, message: 'Network error: fetch failed' });
+    expect(await checkHealth('https://x.go.id', down.fetchImpl)).toEqual({ ok: false, status: null, error: 'network', message: 'Network error: fetch failed' });
 
     vi.useFakeTimers();
     const hang = stub(
@@ -267,6 +267,40 @@ describe('checkHealth', () => {
     );
     const pending = checkHealth('https://x.go.id', hang.fetchImpl);
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(await pending).toEqual({ ok: false, status: null, message: 'No answer within 10 s' });
+    expect(await pending).toEqual({ ok: false, status: null, error: 'timeout', message: 'No answer within 10 s' });
+  });
+});
+
+describe('error codes for the monitor-facing edge', () => {
+  it('403 codes from the server become their own error codes', () => {
+    const body = (code: string) => JSON.stringify({ error: 'x', code });
+    expect(classifyResponse(403, body('device_not_approved'), record, null)).toMatchObject({ kind: 'auth', error: 'device_not_approved', code: 'device_not_approved' });
+    expect(classifyResponse(403, body('key_revoked'), record, null)).toMatchObject({ kind: 'auth', error: 'key_revoked' });
+    expect(classifyResponse(403, body('token_disabled'), record, null)).toMatchObject({ kind: 'auth', error: 'token_disabled' });
+    expect(classifyResponse(403, body('forbidden'), record, null)).toMatchObject({ kind: 'auth', error: 'token_forbidden' });
+    expect(classifyResponse(401, '', record, null)).toMatchObject({ kind: 'auth', error: 'token_refused' });
+  });
+
+  it('address and token problems are coded before any request', async () => {
+    const cases: [string, string, string][] = [
+      ['', TOKEN, 'address_missing'], ['bukti dot go dot id', TOKEN, 'address_invalid'], ['ftp://x.go.id', TOKEN, 'address_scheme'],
+      ['https://u:p@x.go.id', TOKEN, 'address_credentials'], ['https://x.go.id', '', 'token_missing'], ['https://x.go.id', 'tok en', 'token_invalid_chars'],
+    ];
+    for (const [baseUrl, token, error] of cases) {
+      const { outcome, calls } = await upload(() => json(201, receipt), { baseUrl, token });
+      expect(outcome, baseUrl || token).toMatchObject({ kind: 'auth', status: null, error });
+      expect(calls).toHaveLength(0);
+    }
+  });
+
+  it('checkServerAddress: https anywhere, http only for this computer', () => {
+    expect(checkServerAddress('https://bukti.example.go.id/')).toEqual({ ok: true, url: 'https://bukti.example.go.id' });
+    for (const local of ['http://localhost:8787', 'http://127.0.0.1:8787/', 'http://[::1]:8787', 'http://bukti.localhost']) {
+      expect(checkServerAddress(local), local).toMatchObject({ ok: true });
+    }
+    expect(checkServerAddress('http://bukti.example.go.id')).toMatchObject({ ok: false, code: 'address_insecure' });
+    expect(checkServerAddress('http://192.168.1.10:8787')).toMatchObject({ ok: false, code: 'address_insecure' });
+    expect(checkServerAddress('not a url')).toMatchObject({ ok: false, code: 'address_invalid' });
+    expect(checkServerAddress('')).toMatchObject({ ok: false, code: 'address_missing' });
   });
 });

@@ -39,7 +39,7 @@ describe('queue state machine', () => {
 
   it('auth (401/403/null) -> queued but paused, not due until retryFailed', () => {
     for (const status of [401, 403, null] as const) {
-      const next = onUploadOutcome(sending(), { kind: 'auth', status, message: 'token not accepted' }, NOW, half);
+      const next = onUploadOutcome(sending(), { kind: 'auth', status, error: 'token_refused', message: 'token not accepted' }, NOW, half);
       expect(next).toEqual({
         status: 'queued', attempts: 1, paused: true, nextAttemptAt: null, receipt: null,
         lastError: { status, message: 'token not accepted', at: '2024-11-27T01:00:00.000Z' },
@@ -55,7 +55,7 @@ describe('queue state machine', () => {
 
   it('rejected (400/409/413/422) -> failed with the server reason, not retried by time', () => {
     for (const status of [400, 409, 413, 422]) {
-      const next = onUploadOutcome(sending({ attempts: 4 }), { kind: 'rejected', status, message: `HTTP ${status}: nope` }, NOW, half);
+      const next = onUploadOutcome(sending({ attempts: 4 }), { kind: 'rejected', status, error: 'record_refused', message: `HTTP ${status}: nope` }, NOW, half);
       expect(next).toEqual({
         status: 'failed', attempts: 5, paused: false, nextAttemptAt: null, receipt: null,
         lastError: { status, message: `HTTP ${status}: nope`, at: '2024-11-27T01:00:00.000Z' },
@@ -66,7 +66,7 @@ describe('queue state machine', () => {
   });
 
   it('retry -> queued with full-jitter backoff growing with attempts', () => {
-    const outcome: UploadOutcome = { kind: 'retry', status: 503, message: 'HTTP 503: server error' };
+    const outcome: UploadOutcome = { kind: 'retry', status: 503, error: 'server_error', message: 'HTTP 503: server error' };
     let s = sending();
     const delays: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -85,23 +85,23 @@ describe('queue state machine', () => {
   });
 
   it('retry: network error (status null) and stubbed random 0 -> due immediately', () => {
-    const s = onUploadOutcome(sending(), { kind: 'retry', status: null, message: 'Network error' }, NOW, () => 0);
+    const s = onUploadOutcome(sending(), { kind: 'retry', status: null, error: 'network', message: 'Network error' }, NOW, () => 0);
     expect(s.nextAttemptAt).toBe('2024-11-27T01:00:00.000Z');
     expect(isDue(s, NOW)).toBe(true);
     expect(s.lastError?.status).toBeNull();
   });
 
   it('retry honours Retry-After when longer than the backoff, and clamps it to 1 h', () => {
-    const s = onUploadOutcome(sending(), { kind: 'retry', status: 429, message: 'busy', retryAfterMs: 120_000 }, NOW, half);
+    const s = onUploadOutcome(sending(), { kind: 'retry', status: 429, error: 'server_busy', message: 'busy', retryAfterMs: 120_000 }, NOW, half);
     expect(Date.parse(s.nextAttemptAt!) - NOW).toBe(120_000);
-    const short = onUploadOutcome(sending({ attempts: 8 }), { kind: 'retry', status: 429, message: 'busy', retryAfterMs: 10 }, NOW, half);
+    const short = onUploadOutcome(sending({ attempts: 8 }), { kind: 'retry', status: 429, error: 'server_busy', message: 'busy', retryAfterMs: 10 }, NOW, half);
     expect(Date.parse(short.nextAttemptAt!) - NOW).toBe(128_000);
-    const huge = onUploadOutcome(sending(), { kind: 'retry', status: 503, message: 'x', retryAfterMs: 9e9 }, NOW, half);
+    const huge = onUploadOutcome(sending(), { kind: 'retry', status: 503, error: 'server_error', message: 'x', retryAfterMs: 9e9 }, NOW, half);
     expect(Date.parse(huge.nextAttemptAt!) - NOW).toBe(3_600_000);
   });
 
   it('respects a custom backoff policy', () => {
-    const s = onUploadOutcome(sending({ attempts: 10 }), { kind: 'retry', status: 500, message: 'x' }, NOW, () => 1, {
+    const s = onUploadOutcome(sending({ attempts: 10 }), { kind: 'retry', status: 500, error: 'server_error', message: 'x' }, NOW, () => 1, {
       backoff: { baseMs: 100, capMs: 5000 },
     });
     expect(Date.parse(s.nextAttemptAt!) - NOW).toBe(5000);
@@ -109,8 +109,8 @@ describe('queue state machine', () => {
 
   it('a stale outcome never undoes synced', () => {
     const synced: SyncState = { ...initialSyncState(), status: 'synced', attempts: 1, receipt };
-    expect(onUploadOutcome(synced, { kind: 'rejected', status: 409, message: 'x' }, NOW, half)).toBe(synced);
-    expect(onUploadOutcome(synced, { kind: 'retry', status: null, message: 'x' }, NOW, half)).toBe(synced);
+    expect(onUploadOutcome(synced, { kind: 'rejected', status: 409, error: 'conflict', message: 'x' }, NOW, half)).toBe(synced);
+    expect(onUploadOutcome(synced, { kind: 'retry', status: null, error: 'network', message: 'x' }, NOW, half)).toBe(synced);
   });
 
   it('recoverInterrupted: sending -> queued due now, attempts unchanged; others untouched', () => {
