@@ -123,6 +123,14 @@ export function displayName(name: string): string {
   return s;
 }
 
+/**
+ * A folder entry: the name ends in "/" and it declares no data. Its bytes are still read and
+ * checked (CRC, size) like any file's, so a "folder" cannot carry hidden content.
+ */
+export function isFolderEntry(e: Pick<ZipEntry, 'name' | 'uncompressedSize'>): boolean {
+  return e.name.endsWith('/') && e.uncompressedSize === 0;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
@@ -158,12 +166,23 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   // 2. names: zip slip, absolute, backslash, too long, duplicates
   const byName = new Map<string, ZipEntry>();
   const usable: ZipEntry[] = [];
+  const folders: ZipEntry[] = [];
   for (const e of dir.entries) {
     const why = unsafeNameReason(e.name, e.nameValid);
     if (why) { add(displayName(e.name), 'unsafe_name', `unsafe file name: ${why.en}`, `nama berkas tidak aman: ${why.id}`); continue; }
     if (byName.has(e.name)) { add(e.name, 'duplicate_entry', 'the file appears twice in the ZIP (one copy could hide the other)', 'berkas muncul dua kali di ZIP (salinan satu dapat menyembunyikan yang lain)'); continue; }
     byName.set(e.name, e);
-    usable.push(e);
+    // A folder entry (name ending in "/", nothing in it): what `zip -r` or Python's zipfile add
+    // when a bundle is unzipped and zipped again. It holds no data, so it is set aside here and
+    // judged below (only the folders of the bundle's own files are accepted).
+    if (isFolderEntry(e)) folders.push(e);
+    else usable.push(e);
+  }
+  const fileNames = usable.map((e) => e.name);
+  for (const f of folders) {
+    if (!fileNames.some((n) => n.startsWith(f.name))) {
+      add(f.name, 'unexpected_file', `${f.name} is an empty folder that does not belong in an evidence bundle`, `${f.name} adalah folder kosong yang bukan bagian dari paket bukti`);
+    }
   }
 
   // zip-bomb guard on declared sizes, before inflating anything
@@ -173,7 +192,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     return finish(problems, files, undefined, { zip: false }, proofs, trust);
   }
   // overlapping entries (another zip-bomb technique) - by local header offsets
-  const sorted = [...usable].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const sorted = [...usable, ...folders].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!, cur = sorted[i]!;
     if (prev.localHeaderOffset + 30 + prev.rawName.length + prev.compressedSize > cur.localHeaderOffset) {
@@ -240,6 +259,15 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   let sumsBytes: Uint8Array | null = null;
   let sigBytes: Uint8Array | null = null;
   const recordsById = new Map<string, EvidenceRecord>((manifest?.records ?? []).map((r) => [r.id, r]));
+
+  // folder entries: they must really be empty (CRC and size checked like any file's)
+  for (const f of folders) {
+    try {
+      for await (const c of readEntry(reader, dir, f, { maxBytes: 0 })) if (c.length) throw new Error('not empty');
+    } catch (err) {
+      entryProblem(f.name, err);
+    }
+  }
 
   // 4. read every file once: hash, CRC, record.json checks
   for (const e of usable) {
