@@ -105,6 +105,17 @@ export function formatLongId(iso: string, tz: string): string {
   return `${base} ${z.label} (${offsetText(z.offsetMinutes)})`;
 }
 
+/**
+ * "Jumat, 13 September 2024 pukul 09.15.04 WIB": for report readers (no UTC offset, no ISO; an
+ * unknown zone is shown in UTC and says so).
+ */
+export function formatLongPlain(iso: string, tz: string): string {
+  const z = zonedTime(iso, tz);
+  const base = `${HARI[z.weekday]}, ${z.day} ${BULAN[z.month - 1]} ${z.year} pukul ${p2(z.hour)}.${p2(z.minute)}.${p2(z.second)}`;
+  if (!z.zoneKnown) return `${base} UTC (zona "${tz}" tidak dikenal)`;
+  return `${base} ${z.label === 'UTC' ? 'UTC' : zoneAbbreviation(iso, tz)}`;
+}
+
 /** "13 September 2024" in the given zone. */
 export function formatDateId(iso: string, tz: string): string {
   const z = zonedTime(iso, tz);
