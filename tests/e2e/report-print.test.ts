@@ -222,4 +222,43 @@ describe('printed report (A4 PDF) and a re-zipped bundle (Chromium)', () => {
     const cli = spawnSync(process.execPath, [join(ROOT, 'bin/asn-evidence.mjs'), 'verify', rezipped], { encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
   });
+
+  it('the verify screen names the ASN and the record first, then what is wrong; file and hashes only as detail', async () => {
+    const dir = join(work, 't');
+    extract(exported, dir);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const rec = manifest.records.find((r: EvidenceRecord) => r.platform === 'instagram') as EvidenceRecord;
+    const index = manifest.records.indexOf(rec) + 1;
+    const shot = join(dir, `evidence/${rec.id}/screenshot.png`);
+    const b = readFileSync(shot);
+    b[Math.floor(b.length / 2)]! ^= 1;
+    writeFileSync(shot, b);
+    const tampered = join(work, 'tampered.zip');
+    execFileSync('python3', ['-c', [
+      'import sys, zipfile, os',
+      'with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:',
+      '    for root, dirs, files in os.walk(sys.argv[1]):',
+      '        for n in sorted(dirs) + sorted(files):',
+      '            p = os.path.join(root, n)',
+      '            z.write(p, os.path.relpath(p, sys.argv[1]))',
+    ].join('\n'), dir, tampered]);
+
+    const manager = await openManager();
+    await manager.setInputFiles('#verify-file', tampered);
+    await manager.waitForSelector('#verify-result[data-ok="false"]', { timeout: 30_000 });
+    const group = manager.locator('#verify-problems .verify-group').first();
+    const heading = (await group.locator('.verify-record').textContent()) ?? '';
+    assert.equal(heading, `Bukti ${index}: ${LONG_NAME}, NIP ${NIP}, Instagram, ditangkap 28 Nov 2026 11.00.00 WITA`);
+    const summaries = await group.locator('.problem-summary').allTextContents();
+    assert.ok(summaries.includes('Tangkapan layar telah diubah setelah penangkapan.'), summaries.join(' | '));
+    for (const t of summaries) assert.ok(!/[0-9a-f]{64}|evidence\/|[0-9a-f]{8}-[0-9a-f]{4}-/.test(t), `no path, UUID or hash in the summary: ${t}`);
+    // the file and hashes are there, but as detail (folded)
+    const files = await manager.$$eval('#verify-problems li', (lis) => lis.map((li) => li.getAttribute('data-file')));
+    assert.ok(files.includes(`evidence/${rec.id}/screenshot.png`));
+    assert.equal(await group.locator('details.problem-detail').first().isVisible(), true);
+    assert.equal(await group.locator('details.problem-detail .mono').first().isVisible(), false, 'the path is folded away');
+    // no ISO time anywhere on the verdict
+    assert.ok(!/\d{4}-\d{2}-\d{2}T\d{2}:/.test(await manager.textContent('#verify-result') ?? ''));
+    await manager.close();
+  });
 });
