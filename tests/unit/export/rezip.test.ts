@@ -13,6 +13,10 @@ import { readDirectory, bytesReader } from '../../../lib/export/zip-reader';
 import { makeBundle } from './helpers';
 import { makeItem } from './make-record';
 
+const root = join(__dirname, '../../..');
+/** The independent Python reference verifier (tools/verify_bundle.py) agrees: exit 0 = valid. */
+const pythonVerdict = (zip: string) => spawnSync('python3', [join(root, 'tools/verify_bundle.py'), zip], { encoding: 'utf8' });
+
 const work = mkdtempSync(join(tmpdir(), 'asn-rezip-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -53,6 +57,8 @@ describe('a re-zipped bundle', () => {
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.manifest?.records).toHaveLength(2);
+    const py = pythonVerdict(out);
+    expect(py.status, py.stdout).toBe(0);
   });
 
   it('zipped again with Info-ZIP `zip -r` verifies as valid', async (ctx) => {
@@ -88,5 +94,6 @@ describe('a re-zipped bundle', () => {
     const r3 = await verifyFile(foreign);
     expect(r3.ok).toBe(false);
     expect(r3.problems.map((p) => [p.file, p.code])).toEqual([['lain/', 'unexpected_file']]);
+    for (const z of [extra, fake, foreign]) expect(pythonVerdict(z).status, z).toBe(1);
   });
 });
