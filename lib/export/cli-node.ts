@@ -91,7 +91,10 @@ export function formatProofs(r: VerifyResult, lang: 'id' | 'en'): string[] {
     for (const rc of p.receipts) {
       if (!rc.body) continue;
       const trust = rc.trusted ? (id ? 'kunci server tepercaya' : 'trusted server key') : (id ? 'kunci server TIDAK dipastikan tepercaya' : 'server key NOT confirmed as trusted');
-      lines.push(`  ${id ? 'diterima server' : 'received by server'} ${k(rc.serverKeyId)} ${id ? 'pada' : 'at'} ${safe(rc.body.receivedAt, 40)} ${id ? 'dari pengawas' : 'from monitor'} ${safe(rc.body.monitor, 80)}, ${id ? 'instalasi' : 'installation'} ${k(rc.body.uploaderKeyId ?? rc.body.installationKeyId)} (${trust})`);
+      // Indonesian: the monitor's zone (WIB/WITA/WIT); English keeps the exact UTC instant for technical readers.
+      const tz = r.manifest?.records.find((x) => x.id === p.recordId)?.timezone ?? 'Asia/Jakarta';
+      const at = id ? formatHuman(rc.body.receivedAt, 'id', tz) : rc.body.receivedAt;
+      lines.push(`  ${id ? 'diterima server' : 'received by server'} ${k(rc.serverKeyId)} ${id ? 'pada' : 'at'} ${safe(at, 40)} ${id ? 'dari pengawas' : 'from monitor'} ${safe(rc.body.monitor, 80)}, ${id ? 'instalasi' : 'installation'} ${k(rc.body.uploaderKeyId ?? rc.body.installationKeyId)} (${trust})`);
     }
     if (!p.receipts.some((x) => x.body)) lines.push(`  ${id ? 'belum ada tanda terima server' : 'no server receipt yet'}`);
   });
