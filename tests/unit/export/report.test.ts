@@ -207,3 +207,20 @@ describe('report.html for a Bawaslu / Inspektorat reader (printed on A4)', () =>
     expect(html).not.toMatch(/\.record\{[^}]*break-before:page/); // no forced page per record (half-empty pages)
   });
 });
+
+describe('report.html structure', () => {
+  it('balances its blocks with and without embedded screenshots; unknown monitor, zone and platform are said in words', async () => {
+    const items = [makeItem({}, 1), makeItem({ platform: 'other', timezone: 'Bad/Zone' }, 2)];
+    const m = { ...meta, createdBy: { name: null, nip: null, unit: null } };
+    for (const shots of [true, false]) {
+      const html = await reportToString({ meta: m, records: items.map((i) => i.record), screenshots: shots ? (async function* () { for (const i of items) yield { id: i.record.id, data: i.screenshot }; })() : null });
+      expect((html.match(/<div\b/g) ?? []).length).toBe((html.match(/<\/div>/g) ?? []).length);
+      expect((html.match(/<section\b/g) ?? []).length).toBe((html.match(/<\/section>/g) ?? []).length);
+      const t = textOf(html);
+      expect(t).toContain('pengawas yang namanya tidak dicatat');
+      expect(t).toContain('Komentar di situs lain');
+      expect(t).toContain('UTC (zona "Bad/Zone" tidak dikenal)');
+      if (!shots) expect(t).toContain('Tangkapan layar tidak disertakan di laporan ini karena paketnya besar');
+    }
+  });
+});
