@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, type Lang, type MessageKey } from '../lib/i18n/messages';
 import { settingsItem } from '../lib/settings';
+import { formatHuman } from '../lib/export/time';
 
 /** The UI language from settings, live-updated when the monitor switches it. */
 export function useLang(): Lang {
@@ -21,18 +22,11 @@ export function useT(): [T, Lang] {
   return [(key, params) => t(lang, key, params), lang];
 }
 
-/** "13 Sep 2024 09.15.04 WIB" in the monitor's zone, plus the UTC instant. */
+/**
+ * "13 Sep 2024 09.15.04 WIB": in the monitor's zone (the record's zone, else this browser's), with
+ * WIB / WITA / WIT for Indonesia in both languages. No ISO or UTC instant: that stays in the
+ * machine formats (CSV, manifest) and the report's technical appendix.
+ */
 export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  let local: string;
-  try {
-    local = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-      day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
-      second: '2-digit', timeZone, timeZoneName: 'short',
-    }).format(d);
-  } catch {
-    local = d.toString();
-  }
-  return `${local} (${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})`;
+  return formatHuman(iso, lang, timeZone);
 }

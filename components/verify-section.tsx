@@ -6,7 +6,8 @@ import { useState } from 'preact/hooks';
 import { sendExport, uploadBundle } from './export-api';
 import { formatTime } from './i18n';
 import type { ExportMessageKey } from '../lib/i18n/export-messages';
-import type { ImportResponse, VerifyResponse } from '../lib/export-protocol';
+import type { BundleProblemView, ImportResponse, VerifyResponse } from '../lib/export-protocol';
+import { groupProblems, type ProblemRecord } from '../lib/export/problems';
 
 /** Largest file the verify screen reads (the background holds it in memory). */
 const MAX_FILE_MB = 256;
@@ -14,8 +15,47 @@ const MAX_FILE_MB = 256;
 /** The verifier's messages may start with the file name, which the list already shows. */
 const withoutFile = (file: string, message: string) => (message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
 
+type X = (k: ExportMessageKey, p?: Record<string, string | number>) => string;
+
+/** "Bukti 2 dari 3: Raden Mas ..., NIP 1985..., Instagram, ditangkap 28 Nov 2026 11.00.00 WITA" */
+function recordHeading(rec: ProblemRecord | null, total: number | null, x: X, lang: 'id' | 'en'): string {
+  if (!rec) return x('verifyBundleWide');
+  const platform = rec.platform ? x(`platform_${rec.platform}` as ExportMessageKey) : null;
+  const who = [
+    rec.name ?? x('verifyUnnamedAsn'),
+    rec.nip ? `NIP ${rec.nip}` : null,
+    platform && !platform.startsWith('platform_') ? platform : null,
+    rec.capturedAt ? x('verifyCaptured', { when: formatTime(rec.capturedAt, lang, rec.timezone ?? undefined) }) : null,
+  ].filter(Boolean).join(', ');
+  return total ? x('verifyRecordHeading', { n: rec.index, total, who }) : x('verifyRecordHeadingNoTotal', { n: rec.index, who });
+}
+
+/** The problems per record, the ASN and the record first, what is wrong in plain words, file and hashes as detail. */
+function ProblemList({ problems, x, lang, id }: { problems: BundleProblemView[]; x: X; lang: 'id' | 'en'; id?: string }) {
+  return (
+    <div id={id} class="verify-problems" style={{ margin: '6px 0 0' }}>
+      {groupProblems(problems).map((g) => (
+        <div key={g.record?.id ?? '-'} class="verify-group" data-record={g.record?.id ?? ''}>
+          <div class="verify-record"><strong>{recordHeading(g.record, null, x, lang)}</strong></div>
+          <ul style={{ margin: '2px 0 6px', paddingLeft: '18px' }}>
+            {g.problems.map((p, i) => (
+              <li key={i} data-file={p.file} data-code={p.code}>
+                <span class="problem-summary">{p.summary ?? withoutFile(p.file, p.message)}</span>
+                <details class="problem-detail">
+                  <summary class="muted">{x('verifyDetail')}</summary>
+                  <span class="mono" style={{ overflowWrap: 'anywhere' }}>{p.file}</span>: <span style={{ overflowWrap: 'anywhere' }}>{withoutFile(p.file, p.message)}</span>
+                </details>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export function VerifySection({ x, lang, onImported }: {
-  x: (k: ExportMessageKey, p?: Record<string, string | number>) => string; lang: 'id' | 'en'; onImported: () => void;
+  x: X; lang: 'id' | 'en'; onImported: () => void;
 }) {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState<'verify' | 'import' | null>(null);
@@ -74,10 +114,10 @@ export function VerifySection({ x, lang, onImported }: {
         <div class="msg ok" role="status" id="verify-result" data-ok="true">
           <div><strong>{x('verifyOk', { n: verified.recordCount })}</strong></div>
           <div>{x('verifyFrom', {
-            when: formatTime(verified.createdAt, lang).split(' (')[0]!,
+            when: formatTime(verified.createdAt, lang),
             who: [verified.createdBy.name, verified.createdBy.unit].filter(Boolean).join(', ') || x('unknownMonitor'),
           })}</div>
-          <div class="mono">SHA-256: {verified.sha256}</div>
+          <div class="muted" style={{ fontSize: '12px' }}>{x('verifyBundleSha')} <span class="mono" style={{ overflowWrap: 'anywhere' }}>{verified.sha256}</span></div>
           <div id="verify-plan">{x('verifyPlan', { new: verified.newCount, present: verified.presentCount })}</div>
           {verified.conflictIds.map((id) => <div key={id} class="conflict">{x('verifyConflict', { id })}</div>)}
           <p style={{ margin: '8px 0 0' }}>
@@ -89,13 +129,7 @@ export function VerifySection({ x, lang, onImported }: {
       ) : (
         <div class="msg error" role="alert" id="verify-result" data-ok="false">
           <div><strong>{verified.message ?? x('verifyBad', { n: verified.problems.length })}</strong></div>
-          <ul id="verify-problems" style={{ margin: '6px 0 0', paddingLeft: '18px' }}>
-            {verified.problems.map((p, i) => (
-              <li key={i} data-file={p.file} data-code={p.code}>
-                <span class="mono">{p.file}</span>: {withoutFile(p.file, p.message)}
-              </li>
-            ))}
-          </ul>
+          <ProblemList id="verify-problems" problems={verified.problems} x={x} lang={lang} />
         </div>
       ))}
       {imported && (
@@ -110,11 +144,7 @@ export function VerifySection({ x, lang, onImported }: {
           ) : (
             <>
               <div>{imported.message}</div>
-              {imported.problems.length > 0 && (
-                <ul style={{ margin: '6px 0 0', paddingLeft: '18px' }}>
-                  {imported.problems.map((p, i) => <li key={i} data-file={p.file}><span class="mono">{p.file}</span>: {withoutFile(p.file, p.message)}</li>)}
-                </ul>
-              )}
+              {imported.problems.length > 0 && <ProblemList problems={imported.problems} x={x} lang={lang} />}
             </>
           )}
         </div>

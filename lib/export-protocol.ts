@@ -5,6 +5,7 @@
  */
 import type { EvidenceStatus } from './db/evidence-db';
 import type { Kind, Platform } from './record/schema';
+import type { ProblemRecord } from './export/problems';
 
 /** Which records: every given criterion must match; an empty filter selects everything. */
 export interface EvidenceFilter {
@@ -39,7 +40,16 @@ export type ExportResult =
   | { ok: true; fileName: string; sha256: string; size: number; recordCount: number; downloadId: number }
   | { ok: false; code: 'empty' | 'storage_full' | 'download' | 'error'; message: string };
 
-export interface BundleProblemView { file: string; code: string; message: string }
+/** A verify problem for the screen: the record (ASN, platform, capture time) and plain summary first, file and message as detail. */
+export interface BundleProblemView {
+  file: string;
+  code: string;
+  /** technical detail (file names, hashes) */
+  message: string;
+  /** what is wrong, in plain words */
+  summary?: string;
+  record?: ProblemRecord;
+}
 
 export interface BundleCheckView { id: string; ok: boolean; ran: boolean; label: string; detail: string }
 

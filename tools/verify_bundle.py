@@ -469,7 +469,7 @@ def unsafe_reason(name):
     if any(s == "." for s in segs):
         return "'.' segment in the path"
     if name.endswith("/"):
-        return "directory entry"
+        segs = segs[:-1]  # a folder entry: judged by the caller (only the bundle's own folders, empty)
     if any(s == "" for s in segs):
         return "empty path segment"
     return None
@@ -1044,20 +1044,10 @@ def verify_bundle(path, trusted_kids):
 
         # names
         files = {}
-        folder_entries = []
         folded = {}
+        folders = []
         for info in infos:
             name = info.filename
-            if name.endswith("/") and info.file_size == 0:
-                # A folder entry, as `zip -r` or Python's zipfile add when a bundle is unzipped
-                # and zipped again. Judged once all names are known: it must be the folder of a
-                # file of the bundle, and really empty.
-                why = unsafe_reason(name[:-1])
-                if why:
-                    problems.add(None, "unsafe_name", "%s: %s" % (show(name), why))
-                else:
-                    folder_entries.append(info)
-                continue
             why = unsafe_reason(name)
             if why:
                 problems.add(None, "unsafe_name", "%s: %s" % (show(name), why))
@@ -1078,19 +1068,19 @@ def verify_bundle(path, trusted_kids):
                 problems.add(None, "zip_invalid", "%s uses compression method %d"
                              % (show(name), info.compress_type))
                 continue
+            if name.endswith("/") and info.file_size == 0:
+                folders.append(info)  # a folder entry (zip -r, Python's zipfile): judged below
+                continue
             files[name] = info
-        result["files"] = len(infos) - len(folder_entries)
-        for info in folder_entries:
+        # Folder entries hold no data: those of the bundle's own folders are ignored, any other
+        # (an empty folder that is not part of the bundle) is a problem; their bytes are still read.
+        for info in folders:
             if not any(n.startswith(info.filename) for n in files):
                 problems.add(None, "extra_file", "%s is an empty folder that does not belong in the bundle"
                              % show(info.filename))
-                continue
-            try:
-                if zf.read(info) != b"":
-                    raise ValueError("not empty")
-            except Exception as e:  # noqa: BLE001 - any failure to read an empty folder is a problem
-                problems.add(None, "zip_invalid", "%s: a folder entry that is not empty (%s)"
-                             % (show(info.filename), esc(e)))
+            elif read_member(zf, info, problems) not in (None, b""):
+                problems.add(None, "extra_file", "%s is a folder with content" % show(info.filename))
+        result["files"] = len(infos) - len(folders)
 
         data = {}
 

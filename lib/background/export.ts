@@ -274,7 +274,11 @@ export async function exportBundle(filter: EvidenceFilter, lang: Lang = 'id'): P
 // Verify and import
 
 export function problemViews(problems: readonly VerifyProblem[], lang: Lang): BundleProblemView[] {
-  return problems.map((p) => ({ file: p.file, code: p.code, message: lang === 'id' ? p.messageId : p.message }));
+  return problems.map((p) => ({
+    file: p.file, code: p.code, message: lang === 'id' ? p.messageId : p.message,
+    ...(p.summary ? { summary: lang === 'id' ? p.summaryId : p.summary } : {}),
+    ...(p.record ? { record: p.record } : {}),
+  }));
 }
 
 function checkViews(result: VerifyResult, lang: Lang): BundleCheckView[] {

@@ -8,7 +8,8 @@
 import { open, readFile } from 'node:fs/promises';
 import { isPublicJwk, keyIdOf } from '../integrity/keys';
 import type { RecordProof } from '../integrity/record-check';
-import { verifyBundle, type VerifyResult } from './verify';
+import { formatHuman } from './time';
+import { groupProblems, platformName, verifyBundle, type ProblemRecord, type VerifyResult } from './verify';
 import type { RandomAccessReader } from './zip-reader';
 
 export interface CliIo { out: (line: string) => void; err: (line: string) => void }
@@ -77,9 +78,9 @@ export function formatProofs(r: VerifyResult, lang: 'id' | 'en'): string[] {
   const id = lang === 'id';
   const lines: string[] = [];
   const k = (x: string | null) => (x ? x.slice(0, 16) : '-');
-  for (const p of r.proofs) {
+  r.proofs.forEach((p, i) => {
     const who = [p.subjectName, p.subjectNip ? `NIP ${p.subjectNip}` : null].filter(Boolean).join(', ');
-    lines.push(`${id ? 'Bukti' : 'Record'} ${safe(p.recordId, 64)}${who ? ` - ${safe(who, 120)}` : ''}: ${p.ok ? (id ? 'sah' : 'valid') : (id ? 'TIDAK sah' : 'INVALID')}`);
+    lines.push(`${id ? 'Bukti' : 'Record'} ${i + 1}${who ? ` - ${safe(who, 120)}` : ''} (${id ? 'ID' : 'id'} ${safe(p.recordId, 64)}): ${p.ok ? (id ? 'tanda tangan sah' : 'signatures valid') : (id ? 'tanda tangan TIDAK sah' : 'signatures INVALID')}`);
     if (p.captureKeyId) {
       const holder = p.holderKeyId && p.holderKeyId !== p.captureKeyId ? (id ? `; dipegang kemudian oleh instalasi ${k(p.holderKeyId)}` : `; later held by installation ${k(p.holderKeyId)}`) : '';
       lines.push(`  ${id ? 'ditandatangani saat penangkapan oleh instalasi' : 'signed at capture by installation'} ${k(p.captureKeyId)}${holder}${p.legacy ? (id ? ' (versi 0.1.0: log serah-terima lama tidak bertanda tangan)' : ' (0.1.0: older custody entries unsigned)') : ''}`);
@@ -90,10 +91,13 @@ export function formatProofs(r: VerifyResult, lang: 'id' | 'en'): string[] {
     for (const rc of p.receipts) {
       if (!rc.body) continue;
       const trust = rc.trusted ? (id ? 'kunci server tepercaya' : 'trusted server key') : (id ? 'kunci server TIDAK dipastikan tepercaya' : 'server key NOT confirmed as trusted');
-      lines.push(`  ${id ? 'diterima server' : 'received by server'} ${k(rc.serverKeyId)} ${id ? 'pada' : 'at'} ${safe(rc.body.receivedAt, 40)} ${id ? 'dari pengawas' : 'from monitor'} ${safe(rc.body.monitor, 80)}, ${id ? 'instalasi' : 'installation'} ${k(rc.body.uploaderKeyId ?? rc.body.installationKeyId)} (${trust})`);
+      // Indonesian: the monitor's zone (WIB/WITA/WIT); English keeps the exact UTC instant for technical readers.
+      const tz = r.manifest?.records.find((x) => x.id === p.recordId)?.timezone ?? 'Asia/Jakarta';
+      const at = id ? formatHuman(rc.body.receivedAt, 'id', tz) : rc.body.receivedAt;
+      lines.push(`  ${id ? 'diterima server' : 'received by server'} ${k(rc.serverKeyId)} ${id ? 'pada' : 'at'} ${safe(at, 40)} ${id ? 'dari pengawas' : 'from monitor'} ${safe(rc.body.monitor, 80)}, ${id ? 'instalasi' : 'installation'} ${k(rc.body.uploaderKeyId ?? rc.body.installationKeyId)} (${trust})`);
     }
     if (!p.receipts.some((x) => x.body)) lines.push(`  ${id ? 'belum ada tanda terima server' : 'no server receipt yet'}`);
-  }
+  });
   if (r.manifest) {
     if (r.trust.legacy) lines.push(id ? 'Paket versi 0.1.0: bukti ditandatangani saat penangkapan; log serah-terima dan paket tidak ditandatangani, jadi hanya bersandar pada hash.' : 'A 0.1.0 bundle: records are signed at capture; the custody log and the bundle are not signed, so they rest on hashes alone.');
     else if (r.trust.signerKeyId) lines.push(id ? `Paket ditandatangani oleh instalasi ${k(r.trust.signerKeyId)}.` : `Bundle signed by installation ${k(r.trust.signerKeyId)}.`);
@@ -115,17 +119,48 @@ export async function readServerKey(arg: string): Promise<string> {
   return keyIdOf(jwk);
 }
 
+/** "Bukti 2 dari 3: Raden Mas ..., NIP 1985..., Instagram, ditangkap 28 Nov 2026 11.00.00 WITA" */
+export function recordHeading(rec: ProblemRecord | null, lang: 'id' | 'en', total: number | null): string {
+  const id = lang === 'id';
+  if (!rec) return id ? 'Paket bukti secara keseluruhan' : 'The bundle as a whole';
+  const parts = [
+    rec.name ? safe(rec.name, 120) : (id ? 'ASN tanpa nama' : 'unnamed ASN'),
+    rec.nip ? `NIP ${safe(rec.nip, 40)}` : null,
+    platformName(rec.platform, lang),
+    rec.capturedAt ? `${id ? 'ditangkap' : 'captured'} ${safe(formatHuman(rec.capturedAt, lang, rec.timezone ?? 'UTC'), 60)}` : null,
+  ].filter(Boolean);
+  const n = total ? (id ? `${rec.index} dari ${total}` : `${rec.index} of ${total}`) : String(rec.index);
+  return `${id ? 'Bukti' : 'Record'} ${n}: ${parts.join(', ')}`;
+}
+
+/** The problems for a person: per record (ASN, platform, capture time) what is wrong, the file and hashes as detail. */
+export function formatProblems(r: VerifyResult, lang: 'id' | 'en'): string[] {
+  const id = lang === 'id';
+  const lines: string[] = [];
+  const total = r.manifest?.records.length ?? null;
+  for (const g of groupProblems(r.problems)) {
+    lines.push(`${recordHeading(g.record, lang, total)}:`);
+    for (const p of g.problems) {
+      lines.push(`  - ${safe(id ? p.summaryId : p.summary, 300)}`);
+      const msg = id ? p.messageId : p.message;
+      lines.push(`    ${id ? 'rincian' : 'detail'}: ${safe(p.file, 200)}: ${safe(msg.startsWith(`${p.file}: `) ? msg.slice(p.file.length + 2) : msg, 2000)}`);
+    }
+  }
+  return lines;
+}
+
 export function formatResult(r: VerifyResult, lang: 'id' | 'en', file: string): string[] {
   const lines: string[] = [];
   const ok = lang === 'id' ? 'OK   ' : 'OK   ';
   const bad = lang === 'id' ? 'GAGAL' : 'FAIL ';
   const skip = lang === 'id' ? 'LEWAT' : 'SKIP ';
   lines.push(lang === 'id' ? `Memeriksa ${file}` : `Checking ${file}`);
+  // What is wrong comes first, named by the ASN and the record; the checks follow.
+  lines.push(...formatProblems(r, lang));
   for (const c of r.checks) {
     const tag = !c.ran ? skip : c.ok ? ok : bad;
     lines.push(`[${tag}] ${lang === 'id' ? c.labelId : c.label}: ${lang === 'id' ? c.detailId : c.detail}`);
   }
-  for (const p of r.problems) lines.push(`  - ${safe(p.file, 200)}: ${safe(lang === 'id' ? p.messageId : p.message, 2000)}`);
   lines.push(...formatProofs(r, lang));
   if (r.ok) {
     const n = r.manifest?.records.length ?? 0;

@@ -9,6 +9,13 @@
  * - Every page-derived string is HTML-escaped (escapeHtml), including attribute values.
  * - Generated as an async iterable of chunks, so 1,000 records with screenshots never become
  *   one giant string: strings for markup, Uint8Array (ASCII base64) for the embedded images.
+ * - Written for the person who receives it (Bawaslu, the Inspektorat): page 1 is a cover summary in
+ *   plain Indonesian (who exported, when, how many records, which ASN, which violations, the
+ *   reporting deadline); then one block per record; everything technical (UTC/ISO times, file
+ *   names, hashes, key fingerprints, the verification commands) is in the appendix at the end.
+ * - Prints on A4 without breaking a word: names, NIP, dates and platform names wrap only between
+ *   words (dates and NIP never), only URLs and hashes may wrap anywhere; a record's heading and
+ *   screenshot stay together, and each block of a record stays on one page where it fits.
  */
 import type { RecordProof } from '../integrity/record-check';
 import { reportingDeadline } from '../cases/deadline';
@@ -19,7 +26,7 @@ import {
 import { base64Bytes } from './base64';
 import { EMPLOYMENT_ID, KIND_ID } from './csv';
 import type { CreatedBy } from './manifest';
-import { formatDateId, formatLongId, zonedTime } from './time';
+import { formatDateId, formatLongId, formatLongPlain, offsetText, zonedTime } from './time';
 
 export type ReportChunk = string | Uint8Array;
 
@@ -53,27 +60,41 @@ const val = (s: string | null | undefined) => (s == null || s === '' ? NONE : e(
 /** An http(s) URL as a plain link showing its full text; anything else as escaped text. */
 export function linkHtml(url: string | null | undefined): string {
   if (!url) return NONE;
-  if (!/^https?:\/\//i.test(url)) return e(url);
-  return `<a href="${e(url)}" rel="noreferrer noopener">${e(url)}</a>`;
+  if (!/^https?:\/\//i.test(url)) return `<span class="url">${e(url)}</span>`;
+  return `<a href="${e(url)}" class="url" rel="noreferrer noopener">${e(url)}</a>`;
 }
 
 export const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
+/*
+ * Line breaking: the body never breaks inside a word (overflow-wrap/word-break normal, no
+ * hyphenation); .nw keeps a date, a time, a NIP or a platform name on one line. Only .url and
+ * .hash (long links, hex hashes, file paths: machine strings) may wrap at any character.
+ */
 const STYLE = `
 :root{color-scheme:light}
-body{font:11pt/1.45 "Noto Sans","Segoe UI",Arial,sans-serif;color:#111;margin:0 auto;max-width:60rem;padding:1.5rem}
-h1{font-size:18pt;margin:0 0 .3rem}h2{font-size:14pt;margin:0 0 .6rem;border-bottom:2px solid #333;padding-bottom:.2rem}
-h3{font-size:11.5pt;margin:1rem 0 .3rem}
-table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem}
-th,td{border:1px solid #999;padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+body{font:11pt/1.45 "Noto Sans","Segoe UI",Arial,sans-serif;color:#111;margin:0 auto;max-width:60rem;padding:1.5rem;overflow-wrap:normal;word-break:normal;hyphens:manual}
+h1{font-size:18pt;line-height:1.25;margin:0 0 .6rem}
+h2{font-size:14pt;margin:1.2rem 0 .5rem;border-bottom:2px solid #333;padding-bottom:.2rem}
+h3{font-size:11.5pt;margin:.9rem 0 .3rem}
+table{border-collapse:collapse;width:100%;margin:.3rem 0 .6rem}
+th,td{border:1px solid #999;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#eee;font-weight:600}
-table.kv th{width:30%}
-.none{color:#777;font-style:italic}
-.mono,.hash{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:9pt;overflow-wrap:anywhere}
+table.kv th{width:28%}
+.nw{white-space:nowrap}
+.name{font-weight:600}
+.none{color:#666;font-style:italic}
+.file{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:8.5pt;white-space:nowrap}
+div.file{white-space:normal;margin:0 0 .3rem}
+.url,.hash{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:8.5pt;overflow-wrap:anywhere;word-break:break-all}
 .ugc{white-space:pre-wrap;unicode-bidi:isolate}
+.lead{font-size:12pt}
 .note{background:#f6f6f6;border-left:4px solid #888;padding:.4rem .6rem;font-size:10pt}
 .warn{background:#fff4e0;border-left:4px solid #d08000;padding:.4rem .6rem}
+.asn{border:1px solid #999;padding:.4rem .6rem;margin:.4rem 0}
+.asn p{margin:0 0 .2rem}
 .record{margin-top:2rem}
+.rec-sub{margin:0 0 .4rem}
 figure{margin:.4rem 0}
 .shot{position:relative;display:inline-block;max-width:100%;border:1px solid #999}
 .shot img{display:block;max-width:100%;height:auto}
@@ -81,13 +102,17 @@ figure{margin:.4rem 0}
 .box span{position:absolute;top:-1.4em;left:0;background:#e00;color:#fff;font-size:8pt;padding:0 .2rem;white-space:nowrap}
 figcaption{font-size:9pt;color:#333}
 ul.refs{margin:.2rem 0 .2rem 1.2rem;padding:0;font-size:10pt}
-a{color:#0645ad;overflow-wrap:anywhere}
-@page{size:A4;margin:14mm}
+a{color:#0645ad}
+.appendix{margin-top:2.5rem}
+.appendix li{margin-bottom:.3rem}
+@page{size:A4;margin:15mm 14mm 16mm}
 @media print{
   body{max-width:none;padding:0;font-size:10pt}
-  .record{break-before:page;page-break-before:always;margin-top:0}
-  .shot img{max-height:170mm;width:auto}
-  tr,figure,.note{break-inside:avoid;page-break-inside:avoid}
+  h1{font-size:16pt}
+  .cover{break-after:page;page-break-after:always}
+  .record{margin-top:1.2rem}
+  .rec-head,.blk,.asn,tr,figure,.note,.warn,ol li{break-inside:avoid;page-break-inside:avoid}
+  .shot img{max-height:140mm;width:auto}
   h2,h3{break-after:avoid;page-break-after:avoid}
   a{color:#000;text-decoration:none}
 }`;
@@ -98,8 +123,12 @@ function canonicalUrl(r: EvidenceRecord): string | null {
 }
 
 const PLATFORM: Record<EvidenceRecord['platform'], string> = {
-  facebook: 'Facebook', instagram: 'Instagram', tiktok: 'TikTok', other: 'Platform lain',
+  facebook: 'Facebook', instagram: 'Instagram', tiktok: 'TikTok', other: 'situs lain',
 };
+/** "Komentar di Facebook", "Unggahan di TikTok" */
+function kindOn(r: EvidenceRecord): string {
+  return `${KIND_ID[r.kind]} di ${PLATFORM[r.platform]}`;
+}
 const REACTION: Record<string, string> = {
   like: 'Suka', love: 'Super', care: 'Peduli', haha: 'Haha', wow: 'Wow', sad: 'Sedih', angry: 'Marah',
   unknown: 'Tidak diketahui',
@@ -147,103 +176,124 @@ export function summarizeBySubject(records: readonly EvidenceRecord[]): SubjectS
   return [...map.values()].sort((a, b) => b.count - a.count || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff', 'id'));
 }
 
+/** "Jumat, 13 September 2024 pukul 09.15.04 WIB": the date and the time each kept on one line. */
+function when(iso: string, tz: string): string {
+  const text = formatLongPlain(iso, tz);
+  const i = text.indexOf(' pukul ');
+  if (i < 0) return `<span class="nw">${e(text)}</span>`;
+  return `<span class="nw">${e(text.slice(0, i))}</span> <span class="nw">${e(text.slice(i + 1))}</span>`;
+}
+/** "13 September 2024" on one line. */
+const day = (iso: string, tz: string) => `<span class="nw">${e(formatDateId(iso, tz))}</span>`;
+const nip = (n: string | null | undefined) => (n ? `<span class="nw nip">${e(n)}</span>` : NONE);
+const name = (n: string | null | undefined) => (n ? `<span class="name">${e(n)}</span>` : NONE);
+const violationLabel = (t: string) => VIOLATION_REGULATIONS[t as keyof typeof VIOLATION_REGULATIONS]?.label_id ?? t;
+
 /**
  * The end of the 7th calendar day after the day the violation became known (the capture time),
  * in the monitor's zone (lib/cases/deadline.ts), e.g. "Jumat, 20 September 2024 pukul 23.59.59 WIB".
  */
-function deadline(r: EvidenceRecord): string {
+function deadlineOf(r: EvidenceRecord): { at: string; tz: string } {
   const d = reportingDeadline(r.capturedAt, r.timezone);
-  return formatLongId(d.deadlineAt, d.timeZone);
+  return { at: d.deadlineAt, tz: d.timeZone };
 }
 
-function kv(rows: [string, string][]): string {
-  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
+function kv(rows: [string, string][], cls = 'kv'): string {
+  return `<table class="${cls}">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
-function header(input: ReportInput): string {
+/** "Facebook dan Instagram", "Facebook, Instagram dan TikTok" */
+function listId(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} dan ${items.at(-1)}`;
+}
+
+function zoneOf(records: readonly EvidenceRecord[]): string {
+  return records[0]?.timezone ?? 'Asia/Jakarta';
+}
+
+/** Page 1: what a Bawaslu or Inspektorat reader needs, in plain Indonesian, nothing technical. */
+function cover(input: ReportInput): string {
   const { meta, records } = input;
-  const tz = records[0]?.timezone ?? 'Asia/Jakarta';
+  const tz = zoneOf(records);
   const cb = meta.createdBy;
-  return `<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Laporan Bukti Pelanggaran Netralitas ASN (${records.length} bukti)</title>
-<style>${STYLE}
-</style>
-</head>
-<body>
-<header>
-<h1>Laporan Bukti Dugaan Pelanggaran Netralitas ASN di Media Sosial</h1>
+  const subjects = summarizeBySubject(records);
+  const platforms = [...new Set(records.map((r) => r.platform))].map((p) => `<span class="nw">${e(PLATFORM[p])}</span>`);
+  const times = records.map((r) => Date.parse(r.capturedAt)).filter(Number.isFinite);
+  const first = records.find((r) => Date.parse(r.capturedAt) === Math.min(...times));
+  const last = records.find((r) => Date.parse(r.capturedAt) === Math.max(...times));
+  const span = first && last
+    ? (formatDateId(first.capturedAt, first.timezone) === formatDateId(last.capturedAt, last.timezone)
+      ? `pada ${day(first.capturedAt, first.timezone)}`
+      : `antara ${day(first.capturedAt, first.timezone)} dan ${day(last.capturedAt, last.timezone)}`)
+    : '';
+  const by = cb.name
+    ? `${name(cb.name)}${cb.nip ? ` (NIP ${nip(cb.nip)})` : ''}${cb.unit ? `, ${e(cb.unit)}` : ''}`
+    : 'pengawas yang namanya tidak dicatat';
+  const allTypes = [...new Set(records.flatMap((r) => r.violation.types))].map((t) => e(violationLabel(t)));
+  const earliest = records.map(deadlineOf).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  const asn = subjects.map((s, i) => `<div class="asn">
+<p>${i + 1}. ${name(s.name)}</p>
 ${kv([
-    ['Jumlah bukti', String(records.length)],
-    ['Jumlah ASN', String(summarizeBySubject(records).length)],
-    ['Dibuat pada (UTC)', `${e(formatLongId(meta.createdAt, 'UTC'))} <span class="mono">${e(meta.createdAt)}</span>`],
-    ['Dibuat pada (zona pengawas)', e(formatLongId(meta.createdAt, tz))],
-    ['Dibuat oleh', `${val(cb.name)}${cb.nip ? `, NIP ${e(cb.nip)}` : ''}${cb.unit ? `, ${e(cb.unit)}` : ''}`],
-    ['Versi ekstensi', e(meta.extensionVersion)],
-    ['Tabel rujukan peraturan', e(REGULATIONS_TABLE_VERSION)],
+    ['NIP', nip(s.nip)],
+    ['Instansi', val(s.agency)],
+    ['Jumlah pelanggaran', `<strong>${s.count}</strong> (${s.count === 1 ? day(s.first.capturedAt, s.first.timezone) : `${day(s.first.capturedAt, s.first.timezone)} sampai ${day(s.last.capturedAt, s.last.timezone)}`})`],
+    ['Jenis pelanggaran', s.types.map((t) => e(violationLabel(t))).join('<br>') || NONE],
+    ['Bukti nomor', s.recordIds.map((id) => `<a href="#r-${e(id)}">${records.findIndex((r) => r.id === id) + 1}</a>`).join(', ')],
   ])}
-<p class="note">Laporan ini bagian dari paket bukti (berkas ZIP). Keaslian setiap berkas dapat diperiksa dengan
-daftar hash di berkas <span class="mono">SHA256SUMS</span> (perintah <span class="mono">sha256sum -c SHA256SUMS</span>
-di folder hasil ekstrak) atau dengan <span class="mono">asn-evidence verify paket.zip</span>. Tangkapan layar asli ada di
-<span class="mono">evidence/&lt;ID&gt;/screenshot.png</span>; hash SHA-256 di setiap bagian harus sama dengan hash berkas itu.
-Rujukan peraturan ditampilkan sebagai petunjuk, bukan nasihat hukum.</p>
-<p class="warn">Laporan ke Bawaslu disampaikan paling lambat <strong>7 hari</strong> sejak pelanggaran diketahui
-(di sini: sejak waktu tangkap), yaitu sampai akhir hari ke-7 setelah hari diketahui (pukul 23.59.59) menurut
-zona waktu pengawas. Batas tersebut tercantum di setiap bukti.</p>
-</header>
+</div>`).join('\n');
+  return `<section class="cover">
+<h1>Laporan Bukti Dugaan Pelanggaran Netralitas ASN di Media Sosial</h1>
+<p class="lead">Laporan ini disusun oleh ${by}, pada ${when(meta.createdAt, tz)}.
+Isinya <strong>${records.length} bukti</strong> tentang <strong>${subjects.length} ASN</strong>${platforms.length ? `, diambil dari ${listId(platforms)}` : ''}${span ? ` ${span}` : ''}.${allTypes.length ? ` Jenis pelanggaran: ${allTypes.join('; ')}.` : ''}</p>
+${earliest ? `<p class="warn">Laporan ke Bawaslu disampaikan paling lambat <strong>7 hari</strong> sejak pelanggaran diketahui. Untuk bukti yang paling awal, batasnya ${when(earliest.at, earliest.tz)}. Batas untuk setiap bukti tercantum pada bukti itu.</p>` : ''}
+<h2>ASN yang dilaporkan</h2>
+<p>Sanksi dinaikkan bagi ASN yang mengulangi pelanggaran, karena itu jumlah dan tanggal pelanggaran dicantumkan.</p>
+${asn}
+<p class="note">Setiap bukti memuat tangkapan layar halaman saat penangkapan, identitas ASN, jenis pelanggaran dengan rujukan peraturan, dan keterangan keasliannya. Keaslian paket bukti dapat diperiksa oleh petugas teknis; caranya ada di Lampiran pada akhir laporan ini. Rujukan peraturan ditampilkan sebagai petunjuk, bukan nasihat hukum.</p>
+</section>
 `;
 }
 
-function summaryTable(records: readonly EvidenceRecord[]): string {
-  const pos = new Map(records.map((r, i) => [r.id, i + 1]));
-  const rows = summarizeBySubject(records).map((s, i) => `<tr><td>${i + 1}</td><td>${val(s.name)}</td><td class="mono">${val(s.nip)}</td><td>${val(s.agency)}</td><td><strong>${s.count}</strong></td><td>${e(formatDateId(s.first.capturedAt, s.first.timezone))}</td><td>${e(formatDateId(s.last.capturedAt, s.last.timezone))}</td><td>${s.types.map((t) => e(VIOLATION_REGULATIONS[t as keyof typeof VIOLATION_REGULATIONS]?.label_id ?? t)).join('<br>') || NONE}</td><td>${s.recordIds.map((id) => `<a href="#r-${e(id)}">${pos.get(id)}</a>`).join(', ')}</td></tr>`);
-  return `<section class="summary">
-<h2>Ringkasan per ASN</h2>
-<p class="note">Sanksi dinaikkan bagi ASN yang mengulangi pelanggaran; jumlah dan tanggal pelanggaran sebelumnya karena itu penting.</p>
-<table><thead><tr><th>No</th><th>Nama ASN</th><th>NIP</th><th>Instansi</th><th>Jumlah pelanggaran</th><th>Pertama</th><th>Terakhir</th><th>Jenis pelanggaran</th><th>Bukti no.</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>
-</section>
-<section class="index">
+function index(records: readonly EvidenceRecord[]): string {
+  return `<section class="index">
 <h2>Daftar bukti</h2>
-<table><thead><tr><th>No</th><th>Waktu tangkap</th><th>Nama ASN</th><th>Platform</th><th>Jenis</th><th>Pelanggaran</th></tr></thead><tbody>
-${records.map((r, i) => `<tr><td><a href="#r-${e(r.id)}">${i + 1}</a></td><td>${e(formatLongId(r.capturedAt, r.timezone))}</td><td>${val(r.subject.name)}</td><td>${e(PLATFORM[r.platform])}</td><td>${e(KIND_ID[r.kind])}</td><td>${r.violation.types.map((t) => e(VIOLATION_REGULATIONS[t].label_id)).join('; ') || NONE}</td></tr>`).join('\n')}
+<table><thead><tr><th>No</th><th>Waktu tangkap</th><th>ASN</th><th>Tempat</th><th>Pelanggaran</th></tr></thead><tbody>
+${records.map((r, i) => `<tr><td><a href="#r-${e(r.id)}">${i + 1}</a></td><td>${when(r.capturedAt, r.timezone)}</td><td>${name(r.subject.name)}${r.subject.nip ? `<br>NIP ${nip(r.subject.nip)}` : ''}</td><td>${e(KIND_ID[r.kind])} di <span class="nw">${e(PLATFORM[r.platform])}</span></td><td>${r.violation.types.map((t) => e(violationLabel(t))).join('; ') || NONE}</td></tr>`).join('\n')}
 </tbody></table>
 </section>
 `;
 }
 
 function postedAt(iso: string | null, label: string | null, tz: string): string {
-  if (iso) return `${e(formatLongId(iso, tz))}${label ? ` (tertulis di halaman: <span class="ugc">${e(label)}</span>)` : ''}`;
+  if (iso) return `${when(iso, tz)}${label ? ` (tertulis di halaman: <span class="ugc">${e(label)}</span>)` : ''}`;
   if (label) return `tertulis di halaman: <span class="ugc">${e(label)}</span>`;
   return NONE;
 }
 
 function recordTop(r: EvidenceRecord, i: number, n: number): string {
   return `<section class="record" id="r-${e(r.id)}">
-<h2>Bukti ${i + 1} dari ${n}: ${e(KIND_ID[r.kind])} ${e(PLATFORM[r.platform])} - ${val(r.subject.name)}</h2>
+<div class="rec-head">
+<h2>Bukti ${i + 1} dari ${n}: ${e(kindOn(r))}</h2>
+<p class="rec-sub">${name(r.subject.name)}${r.subject.nip ? `, NIP ${nip(r.subject.nip)}` : ''}; ditangkap ${when(r.capturedAt, r.timezone)}</p>
 `;
 }
 
 function figureOpen(r: EvidenceRecord): string {
-  return `<figure><div class="shot"><img alt="Tangkapan layar bukti ${e(r.id)}" width="${r.screenshot.width}" height="${r.screenshot.height}" src="data:image/png;base64,`;
+  return `<figure><div class="shot"><img alt="Tangkapan layar bukti: ${e(kindOn(r))}, ${e(r.subject.name ?? 'ASN tidak diketahui')}" width="${r.screenshot.width}" height="${r.screenshot.height}" src="data:image/png;base64,`;
 }
 
-function figureClose(r: EvidenceRecord): string {
+function figureClose(r: EvidenceRecord, i: number): string {
   const W = r.screenshot.width, H = r.screenshot.height;
   const pct = (v: number, of: number) => `${Math.max(0, Math.min(100, (v / of) * 100)).toFixed(3)}%`;
   const boxes = r.violation.gestures.map((g, k) =>
     `<div class="box" style="left:${pct(g.box.x, W)};top:${pct(g.box.y, H)};width:${pct(g.box.width, W)};height:${pct(g.box.height, H)}"><span>${k + 1}. ${e(GESTURE_LABELS[g.type].label_id)}</span></div>`).join('');
-  return `">${boxes}</div>${caption(r)}</figure>\n`;
+  return `">${boxes}</div>${caption(r, i)}</figure>\n</div>\n`;
 }
 
-function caption(r: EvidenceRecord): string {
+function caption(r: EvidenceRecord, i: number): string {
   const s = r.screenshot;
-  return `<figcaption>Tangkapan layar PNG ${s.width} x ${s.height} piksel (rasio piksel ${e(s.devicePixelRatio)}), berkas <span class="mono">evidence/${e(r.id)}/screenshot.png</span>, SHA-256 <span class="hash">${e(s.sha256)}</span>${s.truncated ? '. <strong>Unggahan panjang: tangkapan dipotong pada batas tinggi.</strong>' : ''}</figcaption>`;
+  return `<figcaption>Tangkapan layar halaman saat penangkapan (${s.width} x ${s.height} piksel); berkas aslinya ada di paket bukti, lihat Lampiran, bukti ${i + 1}.${s.truncated ? ' <strong>Unggahan panjang: tangkapan dipotong pada batas tinggi.</strong>' : ''}</figcaption>`;
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -252,27 +302,26 @@ const FIELD_LABELS: Record<string, string> = {
   'violation.types': 'Jenis pelanggaran', 'violation.gestures': 'Gestur tangan', 'violation.candidate': 'Calon', 'violation.election': 'Pemilihan', 'violation.notes': 'Catatan pengawas',
 };
 
-/** Per record: the signature, the installation and monitor, the server receipt, and what the monitor changed after capture. */
-function proofRows(p: RecordProof | undefined): [string, string][] {
+/** Per record, in plain words: the capture signature, the server receipt, what the monitor changed after capture. */
+function proofRows(p: RecordProof | undefined, tz: string): [string, string][] {
   if (!p) return [];
-  const k = (x: string | null) => (x ? `<span class="mono">${e(x.slice(0, 16))}</span>` : NONE);
   const rows: [string, string][] = [
-    ['Tanda tangan penangkapan', p.ok ? 'sah: isi bukti sama dengan yang ditandatangani saat penangkapan, ditambah perubahan tercatat di bawah' : `<strong>TIDAK sah</strong>: ${e(p.problems.map((x) => x.messageId).join('; '))}`],
-    ['Perangkat (instalasi) penanda tangan', `${k(p.captureKeyId)}${p.legacy ? ' (versi 0.1.0: log serah-terima lama tidak ditandatangani)' : ''}`],
+    ['Tanda tangan saat penangkapan', p.ok ? 'sah: isi bukti sama dengan yang ditandatangani saat penangkapan, ditambah perubahan tercatat di bawah' : `<strong>TIDAK sah</strong>: ${e(p.problems.map((x) => x.messageId).join('; '))}`],
   ];
   const rc = p.receipts.filter((x) => x.ok && x.body).at(-1);
   rows.push(['Diterima server tim', rc?.body
-    ? `${e(formatLongId(rc.body.receivedAt, 'Asia/Jakarta'))} (jam server), dari pengawas ${e(rc.body.monitor)}; tanda terima ditandatangani kunci server ${k(rc.serverKeyId)}`
+    ? `${when(rc.body.receivedAt, tz)} (jam server), dari pengawas ${e(rc.body.monitor)}; tanda terima ditandatangani server tim`
     : 'belum ada tanda terima server (waktu dan pengirim hanya berdasar isi paket ini)']);
   rows.push(['Diubah pengawas setelah penangkapan', p.changes.length
-    ? `<ul>${p.changes.map((c) => `<li>${e(FIELD_LABELS[c.path] ?? c.path)}: semula <span class="mono">${e(JSON.stringify(c.captured))}</span>, menjadi <span class="mono">${e(JSON.stringify(c.current))}</span>${c.actor ? ` (oleh ${e(c.actor)})` : ''}</li>`).join('')}</ul>`
+    ? `<ul>${p.changes.map((c) => `<li>${e(FIELD_LABELS[c.path] ?? c.path)}: semula <span class="nw">${e(JSON.stringify(c.captured))}</span>, menjadi <span class="nw">${e(JSON.stringify(c.current))}</span>${c.actor ? ` (oleh ${e(c.actor)})` : ''}</li>`).join('')}</ul>`
     : 'tidak ada: semua isian seperti saat penangkapan']);
   return rows;
 }
 
-function recordBody(r: EvidenceRecord, files: readonly ReportFileInfo[] | undefined, proof?: RecordProof): string {
+const blk = (title: string, body: string) => `<div class="blk"><h3>${title}</h3>\n${body}</div>\n`;
+
+function recordBody(r: EvidenceRecord, proof?: RecordProof): string {
   const s = r.subject, v = r.violation, m = r.monitor;
-  const z = zonedTime(r.capturedAt, r.timezone);
   const types = v.types.length
     ? v.types.map((t) => {
       const info = VIOLATION_REGULATIONS[t];
@@ -296,70 +345,114 @@ function recordBody(r: EvidenceRecord, files: readonly ReportFileInfo[] | undefi
   if (r.reaction) {
     content.push(['Reaksi', `${e(REACTION[r.reaction.type] ?? r.reaction.type)} oleh ${val(r.reaction.actorName)}${r.reaction.actorUrl ? `<br>${linkHtml(r.reaction.actorUrl)}` : ''}`]);
   }
-  const fileRows: [string, string][] = (files ?? []).map((f) => [`SHA-256 <span class="mono">${e(f.path)}</span>`, `<span class="hash">${e(f.sha256)}</span> (${f.size} bita)`]);
-  if (!files?.some((f) => f.path.endsWith('/screenshot.png'))) fileRows.unshift(['SHA-256 tangkapan layar', `<span class="hash">${e(r.screenshot.sha256)}</span>`]);
-  return `<h3>Waktu</h3>
-${kv([
-    ['Waktu tangkap (UTC)', `${e(formatLongId(r.capturedAt, 'UTC'))}<br><span class="mono">${e(r.capturedAt)}</span>`],
-    [`Waktu tangkap (${e(z.zoneKnown ? z.label : 'UTC')}, zona pengawas)`, `${e(formatLongId(r.capturedAt, r.timezone))}<br><span class="mono">${e(r.timezone)}</span>`],
-    ['Batas pelaporan ke Bawaslu (7 hari sejak diketahui)', e(deadline(r))],
-  ])}
-<h3>Lokasi</h3>
-${kv([
-    ['URL kanonik', linkHtml(canonicalUrl(r))],
-    ['Platform / jenis', `${e(PLATFORM[r.platform])} / ${e(KIND_ID[r.kind])}`],
-    ['URL unggahan', linkHtml(r.post?.url)],
-    ['ID unggahan', val(r.post?.id)],
-    ['URL komentar', linkHtml(r.comment?.url)],
-    ['Halaman saat ditangkap', `${linkHtml(r.page.url)}<br><span class="ugc">${e(r.page.title)}</span>`],
-  ])}
-<h3>Identitas ASN</h3>
-${kv([
-    ['Nama', val(s.name)],
-    ['NIP', s.nip ? `<span class="mono">${e(s.nip)}</span>` : NONE],
+  const dl = deadlineOf(r);
+  const z = zonedTime(r.capturedAt, r.timezone);
+  const location: [string, string][] = [
+    ['Tempat', e(kindOn(r))],
+    ['Alamat bukti', linkHtml(canonicalUrl(r))],
+  ];
+  if (r.post?.url && r.post.url !== canonicalUrl(r)) location.push(['Alamat unggahan', linkHtml(r.post.url)]);
+  if (r.page.url !== canonicalUrl(r)) location.push(['Halaman saat ditangkap', linkHtml(r.page.url)]);
+  if (r.page.title) location.push(['Judul halaman', `<span class="ugc">${e(r.page.title)}</span>`]);
+  return blk('Identitas ASN', kv([
+    ['Nama', name(s.name)],
+    ['NIP', nip(s.nip)],
     ['Instansi', val(s.agency)],
     ['Jabatan', val(s.position)],
     ['Pangkat/Golongan', val(s.rank)],
     ['Status kepegawaian', e(EMPLOYMENT_ID[s.employmentType])],
     ['Akun media sosial', `${linkHtml(s.accountUrl)}${s.handle ? ` (${e(s.handle)})` : ''}`],
-  ])}
-<h3>Pelanggaran dan rujukan peraturan</h3>
-${kv([
+  ]))
+  + blk('Pelanggaran dan rujukan peraturan', kv([
     ['Jenis pelanggaran', types],
     ['Gestur tangan', gestures],
     ['Calon / pasangan calon', val(v.candidate)],
     ['Pemilihan', val(v.election)],
     ['Catatan pengawas', v.notes ? `<div class="ugc">${e(v.notes)}</div>` : NONE],
-  ])}
-${content.length ? `<h3>Konten</h3>\n${kv(content)}` : ''}
-<h3>Pengawas</h3>
-${kv([['Nama', val(m.name)], ['NIP', val(m.nip)], ['Unit', val(m.unit)]])}
-<h3>Yang terbukti</h3>
-${kv(proofRows(proof))}
-<h3>Integritas</h3>
-${kv([
-    ['ID bukti', `<span class="mono">${e(r.id)}</span>`],
-    ...fileRows,
-    ['Ekstensi / peramban', `${e(r.client.extensionVersion)} / ${e(r.client.browser)}`],
-  ])}
-</section>
-`;
+  ]))
+  + blk('Waktu dan tempat', kv([
+    [`Waktu tangkap (zona pengawas${z.zoneKnown ? `, ${e(z.label)}` : ''})`, when(r.capturedAt, r.timezone)],
+    ['Batas pelaporan ke Bawaslu (7 hari sejak diketahui)', when(dl.at, dl.tz)],
+    ...location,
+  ]))
+  + (content.length ? blk('Konten', kv(content)) : '')
+  + blk('Pengawas', kv([['Nama', name(m.name)], ['NIP', nip(m.nip)], ['Unit', val(m.unit)]]))
+  + (proof ? blk('Yang terbukti', kv(proofRows(proof, r.timezone))) : '')
+  + '</section>\n';
 }
 
-const FOOTER = `<section class="record">
-<h2>Cara memeriksa keaslian paket bukti</h2>
+/** The appendix: everything technical, for whoever checks the bundle's files. */
+function appendix(input: ReportInput): string {
+  const { meta, records } = input;
+  const k = (x: string | null) => (x ? `<span class="hash">${e(x)}</span>` : NONE);
+  const perRecord = records.map((r, i) => {
+    const files = input.files?.get(r.id) ?? [];
+    const proof = input.proofs?.get(r.id);
+    const list: { path: string; sha256: string; size: number | null }[] = files.map((f) => ({ ...f }));
+    if (!files.some((f) => f.path.endsWith('/screenshot.png'))) list.unshift({ path: `evidence/${r.id}/screenshot.png`, sha256: r.screenshot.sha256, size: null });
+    const fileRows: [string, string][] = [['Berkas dan hash SHA-256', list.map((f) => `<div class="file"><span class="hash">${e(f.path)}</span>${f.size != null ? ` <span class="nw">(${f.size} bita)</span>` : ''}<br><span class="hash">${e(f.sha256)}</span></div>`).join('')]];
+    const z = zonedTime(r.capturedAt, r.timezone);
+    const rc = proof?.receipts.filter((x) => x.ok && x.body).at(-1);
+    return `<div class="blk"><h3>Bukti ${i + 1}: ${name(r.subject.name)}, ${e(kindOn(r))}</h3>
+${kv([
+    ['ID bukti', `<span class="hash">${e(r.id)}</span>`],
+    ['Waktu tangkap (UTC)', `${e(formatLongId(r.capturedAt, 'UTC'))}<br><span class="hash">${e(r.capturedAt)}</span>`],
+    ['Zona waktu pengawas', `<span class="hash">${e(r.timezone)}</span>${z.zoneKnown ? ` (${e(offsetText(z.offsetMinutes))})` : ' (tidak dikenal: waktu ditampilkan dalam UTC)'}`],
+    ...fileRows,
+    ['Tangkapan layar', `PNG ${r.screenshot.width} x ${r.screenshot.height} piksel, rasio piksel ${e(r.screenshot.devicePixelRatio)}`],
+    ...(proof ? [
+      ['Perangkat (instalasi) penanda tangan', `${k(proof.captureKeyId?.slice(0, 16) ?? null)}${proof.legacy ? ' (versi 0.1.0: log serah-terima lama tidak ditandatangani)' : ''}`] as [string, string],
+      ...(rc?.body ? [['Tanda terima server', `diterima <span class="hash">${e(rc.body.receivedAt)}</span>, kunci server ${k(rc.serverKeyId?.slice(0, 16) ?? null)}`] as [string, string]] : []),
+    ] : []),
+    ['Ekstensi / peramban', `${e(r.client.extensionVersion)} / ${e(r.client.browser)}`],
+  ])}</div>`;
+  }).join('\n');
+  return `<section class="appendix" id="lampiran">
+<h2>Lampiran: cara memeriksa keaslian paket bukti (untuk petugas teknis)</h2>
+<div class="blk">
+<p>Laporan ini bagian dari paket bukti (berkas ZIP). Paket itu juga memuat tangkapan layar asli, data setiap bukti
+(<span class="file">manifest.json</span>, <span class="file">evidence.csv</span>), daftar hash <span class="file">SHA256SUMS</span>
+dan tanda tangan paket <span class="file">signature.json</span>. Keasliannya dapat diperiksa dengan salah satu cara berikut:</p>
 <ol>
-<li>Ekstrak berkas ZIP ke sebuah folder.</li>
-<li>Di folder itu jalankan <span class="mono">sha256sum -c SHA256SUMS</span> (Linux/macOS; di Windows:
-<span class="mono">certutil -hashfile NAMA_BERKAS SHA256</span> lalu bandingkan dengan baris di SHA256SUMS).
-Setiap baris harus berakhir dengan <span class="mono">OK</span>.</li>
-<li>Atau jalankan <span class="mono">npx asn-evidence verify paket.zip</span>, yang juga memeriksa skema manifest.json
-dan bahwa hash setiap tangkapan layar sama dengan yang dicatat saat penangkapan.</li>
+<li>Ekstrak berkas ZIP ke sebuah folder. Di folder itu jalankan <span class="hash">sha256sum -c SHA256SUMS</span> (Linux/macOS;
+di Windows: <span class="hash">certutil -hashfile NAMA_BERKAS SHA256</span> lalu bandingkan dengan baris di SHA256SUMS).
+Setiap baris harus berakhir dengan <span class="hash">OK</span>.</li>
+<li>Tanda tangan: <span class="hash">signature.json</span> berisi tanda tangan ES256 atas berkas SHA256SUMS oleh instalasi ekstensi
+yang mengekspor paket; setiap bukti juga ditandatangani saat penangkapan dan setiap serah-terima dicatat bertanda tangan.</li>
+<li>Jalankan <span class="hash">npx asn-evidence verify paket.zip</span> (tambahkan <span class="hash">--server-key kunci.json</span>
+untuk memastikan tanda terima server tim). Perintah ini memeriksa semua hash, skema manifest.json, hash setiap tangkapan layar
+terhadap yang dicatat saat penangkapan, serta semua tanda tangan.</li>
 </ol>
+${kv([
+    ['Paket dibuat (UTC)', `${e(formatLongId(meta.createdAt, 'UTC'))}<br><span class="hash">${e(meta.createdAt)}</span>`],
+    ['Versi ekstensi', e(meta.extensionVersion)],
+    ['Tabel rujukan peraturan', e(REGULATIONS_TABLE_VERSION)],
+  ])}
+</div>
+<h2>Lampiran: data teknis setiap bukti</h2>
+${perRecord}
 </section>
 </body>
 </html>
 `;
+}
+
+function header(input: ReportInput): string {
+  const n = input.records.length;
+  return `<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Laporan Bukti Pelanggaran Netralitas ASN (${n} bukti)</title>
+<style>${STYLE}
+</style>
+</head>
+<body>
+`;
+}
 
 async function toBytes(d: Uint8Array | Blob): Promise<Uint8Array> {
   return d instanceof Uint8Array ? d : new Uint8Array(await d.arrayBuffer());
@@ -369,7 +462,8 @@ async function toBytes(d: Uint8Array | Blob): Promise<Uint8Array> {
 export async function* renderReport(input: ReportInput): AsyncGenerator<ReportChunk> {
   const { records } = input;
   yield header(input);
-  yield summaryTable(records);
+  yield cover(input);
+  yield index(records);
   const it = input.screenshots ? input.screenshots[Symbol.asyncIterator]() : null;
   try {
     for (let i = 0; i < records.length; i++) {
@@ -382,16 +476,16 @@ export async function* renderReport(input: ReportInput): AsyncGenerator<ReportCh
         }
         yield figureOpen(r);
         yield base64Bytes(await toBytes(next.value.data));
-        yield figureClose(r);
+        yield figureClose(r, i);
       } else {
-        yield `<p class="note">Tangkapan layar tidak disertakan di laporan ini; lihat berkas <span class="mono">evidence/${e(r.id)}/screenshot.png</span>.</p>${caption(r)}\n`;
+        yield `<p class="note">Tangkapan layar tidak disertakan di laporan ini karena paketnya besar; berkasnya ada di paket bukti (lihat Lampiran, bukti ${i + 1}).</p>\n</div>\n`;
       }
-      yield recordBody(r, input.files?.get(r.id), input.proofs?.get(r.id));
+      yield recordBody(r, input.proofs?.get(r.id));
     }
   } finally {
     await it?.return?.();
   }
-  yield FOOTER;
+  yield appendix(input);
 }
 
 /** The whole report as one string (tests, small exports). */

@@ -105,8 +105,73 @@ export function formatLongId(iso: string, tz: string): string {
   return `${base} ${z.label} (${offsetText(z.offsetMinutes)})`;
 }
 
+/**
+ * "Jumat, 13 September 2024 pukul 09.15.04 WIB": for report readers (no UTC offset, no ISO; an
+ * unknown zone is shown in UTC and says so).
+ */
+export function formatLongPlain(iso: string, tz: string): string {
+  const z = zonedTime(iso, tz);
+  const base = `${HARI[z.weekday]}, ${z.day} ${BULAN[z.month - 1]} ${z.year} pukul ${p2(z.hour)}.${p2(z.minute)}.${p2(z.second)}`;
+  if (!z.zoneKnown) return `${base} UTC (zona "${tz}" tidak dikenal)`;
+  return `${base} ${z.label === 'UTC' ? 'UTC' : zoneAbbreviation(iso, tz)}`;
+}
+
 /** "13 September 2024" in the given zone. */
 export function formatDateId(iso: string, tz: string): string {
   const z = zonedTime(iso, tz);
   return `${z.day} ${BULAN[z.month - 1]} ${z.year}`;
+}
+
+export const BULAN_PENDEK = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'] as const;
+export const MONTHS_EN = [
+  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December',
+] as const;
+const MONTHS_EN_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** The zone of this browser / machine (the monitor's zone), 'UTC' when the runtime does not say. */
+export function localZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/**
+ * The short name people use for a zone: WIB / WITA / WIT for Indonesia (mapped here, because
+ * Intl's timeZoneName:'short' gives "GMT+7" or "WIB" depending on the locale and ICU version),
+ * "UTC" for UTC, otherwise what Intl calls it in that language (e.g. "CET", "GMT+2").
+ */
+export function zoneAbbreviation(iso: string, tz: string, lang: 'id' | 'en' = 'id'): string {
+  const indo = INDONESIAN_ZONES[tz];
+  if (indo) return indo;
+  if (!tz || tz === 'UTC' || tz === 'Etc/UTC' || tz === 'Etc/GMT') return 'UTC';
+  try {
+    const part = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: tz, timeZoneName: 'short' })
+      .formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+    if (part?.value) return part.value;
+  } catch {
+    /* unknown zone: below */
+  }
+  return tz;
+}
+
+/**
+ * A time for people, in their zone: "13 Sep 2024 09.15.04 WIB" (id) or "13 Sep 2024 09:15:04 WIB"
+ * (en). No ISO string; an unknown zone falls back to UTC, and says so.
+ * `month: 'long'` spells the month out ("13 September 2024 ...").
+ */
+export function formatHuman(iso: string, lang: 'id' | 'en', tz?: string, opts: { month?: 'short' | 'long'; seconds?: boolean } = {}): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const zone = tz || localZone();
+  const z = zonedTime(iso, zone);
+  const months = lang === 'id'
+    ? (opts.month === 'long' ? BULAN : BULAN_PENDEK)
+    : (opts.month === 'long' ? MONTHS_EN : MONTHS_EN_SHORT);
+  const sep = lang === 'id' ? '.' : ':';
+  const time = [p2(z.hour), p2(z.minute), ...(opts.seconds === false ? [] : [p2(z.second)])].join(sep);
+  const label = z.zoneKnown ? zoneAbbreviation(iso, zone, lang) : 'UTC';
+  return `${z.day} ${months[z.month - 1]} ${z.year} ${time} ${label}`;
 }

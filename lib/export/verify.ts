@@ -14,21 +14,31 @@ import { BUNDLE_SIGNATURE_FORMAT, MANIFEST_MAX_BYTES, SIGNATURE_FILE, type Bundl
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { firstDuplicateKey } from './json-duplicates';
 import { checkManifest, type Manifest } from './manifest';
+import type { ProblemRecord } from './problems';
 import { createSha256 } from './sha256';
 import {
   readDirectory, readEntry, readEntryBytes, toReader, ZipEntryError, ZipFormatError,
   type RandomAccessReader, type ZipDirectory, type ZipEntry,
 } from './zip-reader';
 
+export { groupProblems, platformName, PLATFORM_NAMES, type ProblemRecord } from './problems';
+
 export interface VerifyProblem {
   /** the file inside the bundle (or "(zip)" for the archive itself) */
   file: string;
   code: string;
-  /** English */
+  /** English (technical detail: file names, hashes) */
   message: string;
-  /** Bahasa Indonesia */
+  /** Bahasa Indonesia (technical detail: file names, hashes) */
   messageId: string;
+  /** what is wrong, in plain words for a non-engineer (English) */
+  summary?: string;
+  /** what is wrong, in plain words for a non-engineer (Bahasa Indonesia) */
+  summaryId?: string;
+  /** the evidence record the problem is about, when it is about one (named first to the reader) */
+  record?: ProblemRecord;
 }
+
 
 export type CheckId = 'zip' | 'names' | 'manifest' | 'records' | 'checksums' | 'screenshots' | 'record_files' | 'layout' | 'integrity';
 
@@ -123,6 +133,14 @@ export function displayName(name: string): string {
   return s;
 }
 
+/**
+ * A folder entry: the name ends in "/" and it declares no data. Its bytes are still read and
+ * checked (CRC, size) like any file's, so a "folder" cannot carry hidden content.
+ */
+export function isFolderEntry(e: Pick<ZipEntry, 'name' | 'uncompressedSize'>): boolean {
+  return e.name.endsWith('/') && e.uncompressedSize === 0;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
@@ -158,12 +176,23 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   // 2. names: zip slip, absolute, backslash, too long, duplicates
   const byName = new Map<string, ZipEntry>();
   const usable: ZipEntry[] = [];
+  const folders: ZipEntry[] = [];
   for (const e of dir.entries) {
     const why = unsafeNameReason(e.name, e.nameValid);
     if (why) { add(displayName(e.name), 'unsafe_name', `unsafe file name: ${why.en}`, `nama berkas tidak aman: ${why.id}`); continue; }
     if (byName.has(e.name)) { add(e.name, 'duplicate_entry', 'the file appears twice in the ZIP (one copy could hide the other)', 'berkas muncul dua kali di ZIP (salinan satu dapat menyembunyikan yang lain)'); continue; }
     byName.set(e.name, e);
-    usable.push(e);
+    // A folder entry (name ending in "/", nothing in it): what `zip -r` or Python's zipfile add
+    // when a bundle is unzipped and zipped again. It holds no data, so it is set aside here and
+    // judged below (only the folders of the bundle's own files are accepted).
+    if (isFolderEntry(e)) folders.push(e);
+    else usable.push(e);
+  }
+  const fileNames = usable.map((e) => e.name);
+  for (const f of folders) {
+    if (!fileNames.some((n) => n.startsWith(f.name))) {
+      add(f.name, 'unexpected_file', `${f.name} is an empty folder that does not belong in an evidence bundle`, `${f.name} adalah folder kosong yang bukan bagian dari paket bukti`);
+    }
   }
 
   // zip-bomb guard on declared sizes, before inflating anything
@@ -173,7 +202,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     return finish(problems, files, undefined, { zip: false }, proofs, trust);
   }
   // overlapping entries (another zip-bomb technique) - by local header offsets
-  const sorted = [...usable].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const sorted = [...usable, ...folders].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!, cur = sorted[i]!;
     if (prev.localHeaderOffset + 30 + prev.rawName.length + prev.compressedSize > cur.localHeaderOffset) {
@@ -240,6 +269,15 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
   let sumsBytes: Uint8Array | null = null;
   let sigBytes: Uint8Array | null = null;
   const recordsById = new Map<string, EvidenceRecord>((manifest?.records ?? []).map((r) => [r.id, r]));
+
+  // folder entries: they must really be empty (CRC and size checked like any file's)
+  for (const f of folders) {
+    try {
+      for await (const c of readEntry(reader, dir, f, { maxBytes: 0 })) if (c.length) throw new Error('not empty');
+    } catch (err) {
+      entryProblem(f.name, err);
+    }
+  }
 
   // 4. read every file once: hash, CRC, record.json checks
   for (const e of usable) {
@@ -380,7 +418,87 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     }
   }
 
+  describeProblems(problems, manifest?.records ?? manifestRecords ?? []);
   return finish(problems, files, manifest, { zip: true }, proofs, trust);
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/** The record a problem is about: by its folder in the bundle, else by its id in the message. */
+function recordContexts(records: readonly unknown[]): ProblemRecord[] {
+  const out: ProblemRecord[] = [];
+  records.forEach((r, i) => {
+    const o = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
+    const subject = (o.subject && typeof o.subject === 'object' ? o.subject : {}) as Record<string, unknown>;
+    const id = str(o.id);
+    if (!id) return;
+    out.push({
+      id, index: i + 1, name: str(subject.name), nip: str(subject.nip), platform: str(o.platform),
+      capturedAt: str(o.capturedAt), timezone: str(o.timezone),
+    });
+  });
+  return out;
+}
+
+/** Adds to every problem what it means in plain words and, where it is about one, its record. */
+export function describeProblems(problems: VerifyProblem[], records: readonly unknown[]): void {
+  const ctx = recordContexts(records);
+  const byId = new Map(ctx.map((c) => [c.id, c]));
+  for (const p of problems) {
+    const [summary, summaryId] = plainSummary(p.code, p.file);
+    p.summary ??= summary;
+    p.summaryId ??= summaryId;
+    if (p.record) continue;
+    const folder = /^evidence\/([0-9a-f-]{36})\//.exec(p.file)?.[1];
+    const rec = (folder && byId.get(folder)) || ctx.find((c) => p.message.includes(c.id));
+    if (rec) p.record = rec;
+  }
+}
+
+/** What a problem code means to someone who is not an engineer: [English, Indonesian]. */
+export function plainSummary(code: string, file = ''): [string, string] {
+  if (code.startsWith('zip_') || code === 'too_large' || code === 'overlapping_entries') {
+    return ['The ZIP file is damaged, cut off or manipulated: download or copy the bundle again.', 'Berkas ZIP rusak, terpotong atau dimanipulasi: unduh atau salin ulang paket buktinya.'];
+  }
+  if (code.startsWith('entry_')) return ['A file inside the ZIP is damaged: download or copy the bundle again.', 'Sebuah berkas di dalam ZIP rusak: unduh atau salin ulang paket buktinya.'];
+  switch (code) {
+    case 'unsafe_name': case 'duplicate_entry':
+      return ['The ZIP was manipulated (a file name is unsafe or appears twice).', 'ZIP telah dimanipulasi (nama berkas tidak aman atau muncul dua kali).'];
+    case 'manifest_missing': case 'manifest_json': case 'manifest_not_object': case 'manifest_format': case 'manifest_version': case 'manifest_schema':
+      return ['The bundle\'s table of contents is missing or damaged: this is not an intact ASN evidence bundle.', 'Daftar isi paket tidak ada atau rusak: ini bukan paket bukti ASN yang utuh.'];
+    case 'record_invalid': case 'record_json':
+      return ['The data of this record is damaged or incomplete.', 'Data bukti ini rusak atau tidak lengkap.'];
+    case 'record_mismatch':
+      return ['The two copies of this record\'s data in the bundle differ: one was changed.', 'Dua salinan data bukti ini di dalam paket berbeda: salah satunya diubah.'];
+    case 'screenshot_mismatch':
+      return ['The screenshot was changed after it was captured.', 'Tangkapan layar telah diubah setelah penangkapan.'];
+    case 'source_mismatch':
+      return ['The saved page source was changed after it was captured.', 'Sumber halaman yang disimpan telah diubah setelah penangkapan.'];
+    case 'hash_mismatch':
+      return ['A file was changed after the bundle was made.', 'Sebuah berkas diubah setelah paket dibuat.'];
+    case 'sums_missing': case 'sums_syntax': case 'sums_duplicate':
+      return ['The bundle\'s list of file hashes is missing or damaged.', 'Daftar hash berkas paket tidak ada atau rusak.'];
+    case 'listed_missing': case 'missing_file':
+      return ['A file of the bundle is missing.', 'Sebuah berkas paket hilang.'];
+    case 'not_listed': case 'unexpected_file':
+      return [file.endsWith('/') ? 'The bundle holds a folder that does not belong to it.' : 'The bundle holds a file that does not belong to it (added later?).', file.endsWith('/') ? 'Paket berisi folder yang bukan bagiannya.' : 'Paket berisi berkas yang bukan bagiannya (ditambahkan kemudian?).'];
+    case 'signature_invalid': case 'unsigned': case 'content_differs': case 'edit_log_mismatch':
+      return ['The content of this record differs from what was signed at capture (changed without a logged edit).', 'Isi bukti ini berbeda dari yang ditandatangani saat penangkapan (diubah tanpa perubahan tercatat).'];
+    case 'custody_missing': case 'custody_broken': case 'custody_foreign_key':
+      return ['The hand-over log of this record is broken, missing or not signed by the right device.', 'Log serah-terima bukti ini rusak, tidak ada, atau tidak ditandatangani perangkat yang semestinya.'];
+    case 'receipt_invalid': case 'receipt_mismatch':
+      return ['The team server\'s receipt for this record does not match.', 'Tanda terima server tim untuk bukti ini tidak cocok.'];
+    case 'key_invalid':
+      return ['A signing key listed in the bundle is not valid.', 'Sebuah kunci tanda tangan di dalam paket tidak sah.'];
+    case 'bundle_unsigned':
+      return ['The bundle is not signed by the device that exported it.', 'Paket tidak ditandatangani oleh perangkat yang mengekspornya.'];
+    case 'bundle_signature_invalid':
+      return ['The bundle\'s signature is not valid: its list of files or hashes was changed.', 'Tanda tangan paket tidak sah: daftar berkas atau hashnya diubah.'];
+    case 'manifest_forged':
+      return ['Who made the bundle, or when, was changed after it was signed.', 'Pembuat atau waktu pembuatan paket diubah setelah ditandatangani.'];
+    default:
+      return ['The bundle has a problem.', 'Ada masalah pada paket bukti.'];
+  }
 }
 
 /** signature.json: format, key id = thumbprint, signature over the exact bytes of SHA256SUMS. */
@@ -466,6 +584,7 @@ const CHECK_LABELS: Record<CheckId, [string, string]> = {
 };
 
 function finish(problems: VerifyProblem[], files: VerifiedFile[], manifest: Manifest | undefined, state: { zip: boolean }, proofs: RecordProof[], trust: BundleTrust): VerifyResult {
+  describeProblems(problems, []);
   const order: CheckId[] = ['zip', 'names', 'manifest', 'records', 'checksums', 'screenshots', 'record_files', 'layout', 'integrity'];
   const checks: VerifyCheck[] = order.map((id) => {
     const mine = problems.filter((p) => checkOf(p.code) === id);

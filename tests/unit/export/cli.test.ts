@@ -39,7 +39,7 @@ describe('asn-evidence CLI (plain node, prebuilt bundle)', () => {
     expect(lines.filter((l) => l.startsWith('[OK   ]'))).toHaveLength(9); // ... all OK
     // then per record: its verdict, who signed it at capture, its (missing) server receipt; then who
     // signed the bundle and the note that no server key was given
-    expect(lines.filter((l) => /^Bukti [0-9a-f-]{36} - .*: sah$/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => /^Bukti [12] - Budi Santoso, NIP 198501012010011001 \(ID [0-9a-f-]{36}\): tanda tangan sah$/.test(l))).toHaveLength(2);
     expect(lines.filter((l) => l.startsWith('  ditandatangani saat penangkapan oleh instalasi '))).toHaveLength(2);
     expect(r.stdout).toMatch(/^Paket ditandatangani oleh instalasi [0-9a-f]{16}\.$/m);
     expect(lines).toHaveLength(1 + 9 + 2 * 3 + 2 + 1); // header, checks, 2 records x 3, bundle signer + server-key note, verdict
@@ -54,6 +54,28 @@ describe('asn-evidence CLI (plain node, prebuilt bundle)', () => {
     const t = run('verify', truncated);
     expect(t.status).toBe(1);
     expect(t.stdout).toContain('ZIP terpotong');
+  });
+
+  it('names the ASN and the record first, then what is wrong in plain words, the file and hashes as detail', () => {
+    for (const [lang, head, summary, detail] of [
+      ['id', 'Bukti 2 dari 2: Budi Santoso, NIP 198501012010011001, Facebook, ditangkap 13 Sep 2024 09.15.04 WIB:', '  - Tangkapan layar telah diubah setelah penangkapan.', '    rincian: '],
+      ['en', 'Record 2 of 2: Budi Santoso, NIP 198501012010011001, Facebook, captured 13 Sep 2024 09:15:04 WIB:', '  - The screenshot was changed after it was captured.', '    detail: '],
+    ] as const) {
+      const r = run('verify', bad, '--lang', lang);
+      expect(r.status).toBe(1);
+      const lines = r.stdout.split('\n');
+      // right after the header line: the record, its plain problem, then the technical detail
+      expect(lines[1]).toBe(head);
+      const block = lines.slice(2, lines.findIndex((l) => l.startsWith('[')));
+      expect(block).toContain(summary);
+      expect(block.findIndex((l) => l === summary)).toBeLessThan(block.findIndex((l) => l.startsWith(`${detail}${badName}: `)));
+      expect(block.filter((l) => l.startsWith('  - ')).every((l) => !/[0-9a-f]{64}|evidence\//.test(l))).toBe(true);
+      expect(r.stdout.indexOf(head)).toBeLessThan(r.stdout.indexOf('\n['));
+    }
+    // --json stays machine-readable, with the record and summary added to each problem
+    const j = JSON.parse(run('verify', bad, '--json').stdout);
+    const p = j.problems.find((x: { code: string }) => x.code === 'screenshot_mismatch');
+    expect(p).toMatchObject({ file: badName, record: { index: 2, name: 'Budi Santoso', nip: '198501012010011001', platform: 'facebook' }, summaryId: 'Tangkapan layar telah diubah setelah penangkapan.' });
   });
 
   it('exit 2 on usage errors', () => {
