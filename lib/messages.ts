@@ -9,6 +9,7 @@ import type { Extraction } from './platforms/types';
 import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
 import type { SyncStatus } from './background/sync-status';
 import type { ToBackgroundVault, VaultStatus } from './vault-protocol';
+import type { FormDraft } from './record/form-draft';
 
 export type SerializableExtraction = Omit<Extraction, 'element'>;
 
@@ -67,6 +68,7 @@ export type ToBackground =
   | { type: 'get-status' }
   | { type: 'get-evidence'; id: string }
   | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean }
+  | { type: 'save-form-draft'; id: string; draft: Omit<FormDraft, 'at'> | null }
   | { type: 'sync-now' }
   | { type: 'retry-failed'; ids?: string[] };
 
@@ -103,3 +105,14 @@ export interface EvidencePatch {
   post?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
   comment?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
 }
+
+/** The background's answer to 'save-evidence'. */
+export type SaveEvidenceReply =
+  | { ok: true; status: EvidenceStatus; changed: boolean }
+  | {
+    ok: false;
+    /** the whole problem in the monitor's words */
+    message: string;
+    /** invalid fields: dot path ('' = the record itself) and the sentence to show beside it */
+    problems?: Array<{ path: string; message: string }>;
+  };

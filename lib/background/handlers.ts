@@ -4,13 +4,15 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import {
-  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, type CustodyEvent,
+  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, updateEvidence, type CustodyEvent,
 } from '../db/evidence-db';
 import { t, type Lang } from '../i18n/messages';
-import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
+import type { EvidenceView, FlagResult, SaveEvidenceReply, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
 import { updateWithCustody } from './custody';
-import { describeIssues, evidenceRecordSchema } from '../record/schema';
+import { evidenceRecordSchema } from '../record/schema';
+import { fieldProblems, problemMessage } from '../record/validation';
+import type { FormDraft } from '../record/form-draft';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
 import { flagTab } from './flag';
@@ -100,6 +102,8 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
         if (res.ok && res.status === 'queued') void requestSync();
         return res;
       }
+      case 'save-form-draft':
+        return saveFormDraft(m.id, m.draft);
       case 'sync-now':
         return requestSync({}, true);
       case 'pick-start':
@@ -163,48 +167,112 @@ export async function blobToDataUrl(blob: Blob): Promise<string> {
   return `data:${blob.type || 'image/png'};base64,${btoa(bin)}`;
 }
 
+/**
+ * Save the form into the record (the logged-edit path: one signed custody 'edit' entry with the
+ * old and new value of every changed field).
+ * - a draft becomes 'queued' when the monitor presses "Simpan bukti" (finalize);
+ * - a SYNCED record may be corrected: when something changed it goes back to 'queued' (with a
+ *   'save' entry) and is sent again as an amendment; a record being sent cannot change;
+ * - a record captured before the monitor identity was set gets it from the settings (logged
+ *   like any other change), so no record is saved without its monitor;
+ * - the typed-but-unsaved draft (lib/record/form-draft.ts) is cleared.
+ * Schema problems come back per field, in the monitor's words (lib/record/validation.ts).
+ */
 async function saveEvidence(
   id: string,
   patch: Parameters<typeof applyPatch>[1],
   finalize: boolean,
-): Promise<{ ok: true; status: string } | { ok: false; message: string }> {
+): Promise<SaveEvidenceReply> {
   const settings = await getSettings();
   const lang = settings.language;
-  let error: string | null = null;
+  let error: Extract<SaveEvidenceReply, { ok: false }> | null = null;
+  let changed = false;
   try {
     const updated = await updateWithCustody(id, (ev) => {
       error = null;
-      if (ev.status === 'synced' || ev.status === 'sending') {
-        error = t(lang, 'err_invalid', { reason: ev.status });
+      changed = false;
+      if (ev.status === 'sending') {
+        error = { ok: false, message: t(lang, 'saveSending') };
         return null;
       }
       const { record, changes } = applyPatch(ev.record, patch);
+      const m = settings.monitor;
+      if (record.monitor.name === null && m.name.trim()) {
+        const next = { name: m.name.trim(), nip: m.nip.trim() || null, unit: m.unit.trim() || null };
+        for (const k of ['name', 'nip', 'unit'] as const) {
+          if (next[k] !== record.monitor[k]) changes.push({ path: `monitor.${k}`, from: record.monitor[k], to: next[k] });
+        }
+        record.monitor = next;
+      }
       const parsed = evidenceRecordSchema.safeParse(record);
       if (!parsed.success) {
-        error = t(lang, 'err_invalid', { reason: describeIssues(parsed.error) });
+        const problems = fieldProblems(parsed.error.issues).map((p) => ({ path: p.path, message: problemMessage(p, lang) }));
+        const first = problems[0]?.message ?? t(lang, 'v_record');
+        error = {
+          ok: false,
+          message: problems.length > 1 ? t(lang, 'saveInvalidMany', { n: problems.length, problem: first }) : t(lang, 'saveInvalidOne', { problem: first }),
+          problems,
+        };
         return null;
       }
       const now = new Date().toISOString();
       const actor = settings.monitor.name || null;
       const entries: CustodyEvent[] = [];
-      if (changes.length) entries.push({ at: now, action: 'edit', actor, details: { changes } });
-      const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
+      changed = changes.length > 0;
+      if (changed) entries.push({ at: now, action: 'edit', actor, details: { changes } });
+      const status = (finalize && ev.status === 'draft') || (ev.status === 'synced' && changed) ? 'queued' : ev.status;
       if (status !== ev.status) entries.push({ at: now, action: 'save', actor });
+      const { formDraft: _draft, ...extras } = ev.extras;
+      if (!changed && status === ev.status && _draft === undefined) return null; // nothing to write
       return {
         next: {
           ...ev,
           record: parsed.data,
           status,
           updatedAt: now,
+          extras,
+          // a correction is sent again from scratch (the earlier receipt stays)
+          sync: ev.status === 'synced' && status === 'queued'
+            ? { ...ev.sync, attempts: 0, lastError: null, nextAttemptAt: null, paused: false }
+            : ev.sync,
           missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
         },
         entries,
       };
     });
-    if (error) return { ok: false, message: error };
+    if (error) return error;
     if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
     void refreshBadge();
-    return { ok: true, status: updated.status };
+    return { ok: true, status: updated.status, changed };
+  } catch (e) {
+    if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
+    throw e;
+  }
+}
+
+/**
+ * Keep (or, with null, drop) what the form typed but did not save (lib/record/form-draft.ts), in
+ * the record's row: sealed with the record when the store is encrypted. No custody entry: nothing
+ * in the record changes. Not while the record is being sent.
+ */
+async function saveFormDraft(id: string, draft: Omit<FormDraft, 'at'> | null): Promise<{ ok: true; at: string | null } | { ok: false; message: string }> {
+  const lang = (await getSettings()).language;
+  const at = new Date().toISOString();
+  let refused = false;
+  try {
+    const updated = await updateEvidence(id, (ev) => {
+      refused = false;
+      if (ev.status === 'sending' && draft) {
+        refused = true;
+        return null;
+      }
+      const { formDraft: _old, ...extras } = ev.extras;
+      if (!draft && _old === undefined) return null;
+      return { ...ev, extras: draft ? { ...extras, formDraft: { ...draft, at } satisfies FormDraft } : extras };
+    });
+    if (refused) return { ok: false, message: t(lang, 'saveSending') };
+    if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
+    return { ok: true, at: draft ? at : null };
   } catch (e) {
     if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
     throw e;
