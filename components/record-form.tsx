@@ -251,7 +251,7 @@ export function RecordForm(props: {
         <>
           <h2>{t('section_reaction')}</h2>
           <p>
-            <strong>{t('reactionType')}:</strong> {ev.record.reaction.type} · {ev.record.reaction.actorName ?? '—'}
+            <strong>{t('reactionType')}:</strong> {t(`formReaction_${ev.record.reaction.type}`)} · {ev.record.reaction.actorName ?? t('emptyValue')}
           </p>
         </>
       )}

@@ -194,6 +194,14 @@ const id = {
   emptyValue: '(belum diisi)',
   monitorAsk: 'Data pengawas belum diisi. Isi sekali di sini: data ini disimpan di Pengaturan dan dicantumkan di setiap bukti.',
   fieldSourcesTitle: 'Asal setiap isian',
+  formReaction_like: 'Suka',
+  formReaction_love: 'Super',
+  formReaction_care: 'Peduli',
+  formReaction_haha: 'Haha',
+  formReaction_wow: 'Wow',
+  formReaction_sad: 'Sedih',
+  formReaction_angry: 'Marah',
+  formReaction_unknown: 'Tidak diketahui',
   // [/form]
   // [options] options, first-run, connection test, sync errors
   // [/options]
@@ -393,6 +401,14 @@ const en: Record<MessageKey, string> = {
   emptyValue: '(not filled in)',
   monitorAsk: 'Your monitor details are not set yet. Fill them in once here: they are stored in Settings and included in every record.',
   fieldSourcesTitle: 'Where each value came from',
+  formReaction_like: 'Like',
+  formReaction_love: 'Love',
+  formReaction_care: 'Care',
+  formReaction_haha: 'Haha',
+  formReaction_wow: 'Wow',
+  formReaction_sad: 'Sad',
+  formReaction_angry: 'Angry',
+  formReaction_unknown: 'Unknown',
   // [/form]
   // [options] options, first-run, connection test, sync errors
   // [/options]
