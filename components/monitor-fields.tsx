@@ -1,7 +1,8 @@
 /**
  * The monitor's identity, asked inside the form when the settings have none (a fresh install):
- * no record is saved without its monitor. What is typed here goes to the settings on save
- * (lib/settings.ts), so it is asked once.
+ * the form does not save before it is given. What is typed here goes to the settings on save
+ * (lib/settings.ts), so it is asked once: the save's custody entries name the monitor, and every
+ * record flagged afterwards carries it in record.monitor.
  */
 import type { MonitorValues } from '../lib/record/form-draft';
 import { FieldError, problemProps } from './record-form';

@@ -173,8 +173,10 @@ export async function blobToDataUrl(blob: Blob): Promise<string> {
  * - a draft becomes 'queued' when the monitor presses "Simpan bukti" (finalize);
  * - a SYNCED record may be corrected: when something changed it goes back to 'queued' (with a
  *   'save' entry) and is sent again as an amendment; a record being sent cannot change;
- * - a record captured before the monitor identity was set gets it from the settings (logged
- *   like any other change), so no record is saved without its monitor;
+ * - the custody entries name the monitor from the settings at save time (the form asks for the
+ *   identity first when the settings have none). record.monitor stays as captured: it is covered
+ *   by the capture signature, and the integrity rule (lib/integrity/replay.ts, the server and the
+ *   verifiers) accepts edits of subject, violation, post and comment only;
  * - the typed-but-unsaved draft (lib/record/form-draft.ts) is cleared.
  * Schema problems come back per field, in the monitor's words (lib/record/validation.ts).
  */
@@ -196,14 +198,6 @@ async function saveEvidence(
         return null;
       }
       const { record, changes } = applyPatch(ev.record, patch);
-      const m = settings.monitor;
-      if (record.monitor.name === null && m.name.trim()) {
-        const next = { name: m.name.trim(), nip: m.nip.trim() || null, unit: m.unit.trim() || null };
-        for (const k of ['name', 'nip', 'unit'] as const) {
-          if (next[k] !== record.monitor[k]) changes.push({ path: `monitor.${k}`, from: record.monitor[k], to: next[k] });
-        }
-        record.monitor = next;
-      }
       const parsed = evidenceRecordSchema.safeParse(record);
       if (!parsed.success) {
         const problems = fieldProblems(parsed.error.issues).map((p) => ({ path: p.path, message: problemMessage(p, lang) }));

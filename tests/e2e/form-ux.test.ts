@@ -117,7 +117,7 @@ describe('review form: feedback, drafts, read-only synced records (Chromium)', (
     assert.deepEqual(await axeViolations(review), []);
     assert.equal((await record(savedId)).status, 'draft');
 
-    // Fixed: saved, said at the button, the monitor identity kept in the settings and in the record.
+    // Fixed: saved, said at the button, the monitor identity kept in the settings.
     await review.fill('#f-subject-nip', '198503122010011002');
     await review.click('#save');
     await review.waitForSelector('#save-ok');
@@ -127,7 +127,9 @@ describe('review form: feedback, drafts, read-only synced records (Chromium)', (
     const ev = await record(savedId);
     assert.equal(ev.status, 'queued');
     assert.equal(ev.record.subject.nip, '198503122010011002');
-    assert.equal(ev.record.monitor.name, 'Rahmat Hidayat');
+    // the save is logged under the monitor's name (record.monitor itself is signed as captured)
+    assert.deepEqual(ev.custody.slice(-2).map((c: { action: string; actor: string }) => [c.action, c.actor]),
+      [['edit', 'Rahmat Hidayat'], ['save', 'Rahmat Hidayat']]);
     const sw = await serviceWorker(context);
     const settings = (await sw.evaluate('chrome.storage.local.get("settings")')) as { settings: { monitor: { name: string } } };
     assert.equal(settings.settings.monitor.name, 'Rahmat Hidayat');
@@ -186,6 +188,7 @@ describe('review form: feedback, drafts, read-only synced records (Chromium)', (
     assert.equal(saved.status, 'queued');
     assert.equal(saved.record.subject.agency, 'Dinas Kesehatan Kab. Contoh');
     assert.equal(saved.extras.formDraft, undefined, 'the draft is gone once saved');
+    assert.equal(saved.record.monitor.name, 'Rahmat Hidayat', 'flagged after the form asked once: the record carries its monitor');
     await again.close();
   });
 
