@@ -120,7 +120,6 @@ export function GestureEditor(props: {
                   onChange={(e) => setType(i, (e.target as HTMLSelectElement).value as GestureType)}>
                   {GESTURE_TYPE_LIST.map((t) => <option key={t} value={t}>{gestureLabel(t, lang)}</option>)}
                 </select>
-                <span class="mono">{wx(lang, 'gestureBox', { x: g.box.x, y: g.box.y, w: g.box.width, h: g.box.height })}</span>
                 {!readOnly && (
                   <button type="button" class="gesture-delete" data-index={i} onClick={() => remove(i)}>
                     {wx(lang, 'gestureDelete', { n: i + 1 })}

@@ -16,11 +16,14 @@ import { send } from './api';
 import { GestureEditor } from './gesture-editor';
 import { formatTime, type T } from './i18n';
 import { formToPatch, initialForm, RecordForm, type FormState } from './record-form';
+import { Modal } from './form-feedback';
+import { platformName } from './capture-panel';
+import { fieldLabel } from '../lib/record/validation';
 import { SourcePanel } from './source-panel';
 import { StatusChip } from './status';
 import { sendWorkbench } from './workbench-api';
 
-type SaveReply = { ok: true; status: string } | { ok: false; message: string };
+import type { SaveEvidenceReply } from '../lib/messages';
 
 const show = (v: unknown, lang: Lang): string => {
   if (v === null || v === undefined || v === '') return wx(lang, 'changeEmpty');
@@ -41,6 +44,10 @@ export function RecordView(props: {
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [focusTick, setFocusTick] = useState(0);
+  const [correcting, setCorrecting] = useState(false);
+  const [askCorrect, setAskCorrect] = useState(false);
 
   const load = async () => {
     const v = await send<EvidenceView | { ok: false; message: string }>({ type: 'get-evidence', id });
@@ -51,12 +58,20 @@ export function RecordView(props: {
     } else setLoadError(v?.message ?? t('err_notFound'));
   };
   useEffect(() => { void load(); }, [id]);
+  // After a refused save: the first invalid field gets the focus and comes into view.
+  useEffect(() => {
+    if (!focusTick) return;
+    const first = document.querySelector<HTMLElement>('#record-view [aria-invalid="true"]');
+    first?.focus({ preventScroll: true });
+    first?.scrollIntoView({ block: 'center' });
+  }, [focusTick]);
 
   if (loadError) return <section id="record-view"><p class="msg error" role="alert">{loadError}</p><button onClick={props.onClose}>{wx(lang, 'backToList')}</button></section>;
   if (!view || !form) return <section id="record-view"><p>{t('loading')}</p></section>;
   const ev = view.evidence;
   const r = ev.record;
-  const locked = ev.status === 'synced' || ev.status === 'sending';
+  // A synced record is read-only until "Koreksi" (a logged correction, sent again as an amendment).
+  const locked = ev.status === 'sending' || (ev.status === 'synced' && !correcting);
   const chain = verifyCustody(ev.id, ev.custody);
 
   const save = async (e: Event) => {
@@ -66,13 +81,26 @@ export function RecordView(props: {
     try {
       let changed = false;
       if (JSON.stringify(gestures) !== JSON.stringify(r.violation.gestures)) {
-        const g = await sendWorkbench<SetGesturesResult>({ type: 'set-gestures', id, gestures });
+        const g = await sendWorkbench<SetGesturesResult>({ type: 'set-gestures', id, gestures, ...(correcting ? { amend: true } : {}) });
         if (!g.ok) { setMsg({ ok: false, text: wx(lang, 'saveFailed', { reason: g.message }) }); return; }
         changed ||= g.changed;
       }
       const before = ev.custody.length;
-      const res = await send<SaveReply>({ type: 'save-evidence', id, patch: formToPatch(form, ev), finalize: false });
-      if (!res.ok) { setMsg({ ok: false, text: wx(lang, 'saveFailed', { reason: res.message }) }); return; }
+      const res = await send<SaveEvidenceReply>({ type: 'save-evidence', id, patch: formToPatch(form, ev), finalize: false, ...(correcting ? { amend: true } : {}) });
+      if (!res.ok) {
+        setErrors(Object.fromEntries((res.problems ?? []).filter((p) => p.path).map((p) => [p.path, p.message])));
+        setMsg({ ok: false, text: res.message });
+        setFocusTick((n) => n + 1);
+        return;
+      }
+      setErrors({});
+      if (correcting && res.changed) {
+        setCorrecting(false);
+        await load();
+        setMsg({ ok: true, text: t('correctionSaved') });
+        return;
+      }
+      setCorrecting(false);
       await load();
       const after = (await send<EvidenceView>({ type: 'get-evidence', id })).evidence?.custody.length ?? before;
       changed ||= after > before;
@@ -104,36 +132,54 @@ export function RecordView(props: {
       <p><button id="record-close" type="button" onClick={props.onClose}>← {wx(lang, 'backToList')}</button></p>
       <h2>{wx(lang, 'recordTitle')} <span class="mono">{ev.id}</span> <StatusChip status={ev.status} t={t} /></h2>
       <p class="muted">{wx(lang, 'recordIntro')}</p>
-      {locked && <p class="msg info" id="record-locked">{wx(lang, 'lockedHint', { status: t(`status_${ev.status}`) })}</p>}
+      {ev.status === 'synced' && !correcting && <p class="msg info" id="record-locked">{t('readOnlyNote')}</p>}
+      {ev.status === 'sending' && <p class="msg info" id="record-locked">{t('sendingNote')}</p>}
+      {correcting && <p class="msg info" id="record-correcting">{t('correcting')}</p>}
 
       <h2>{wx(lang, 'gesturesTitle')}</h2>
       {view.screenshotUrl && (
         <GestureEditor src={view.screenshotUrl} imgId="record-screenshot" alt={t('screenshot')} lang={lang}
-          natural={{ width: r.screenshot.width, height: r.screenshot.height }} gestures={gestures} readOnly={locked}
+          natural={{ width: r.screenshot.width, height: r.screenshot.height }} gestures={gestures} readOnly={ev.status === 'synced' || ev.status === 'sending'}
           onChange={(next) => {
             setGestures(next);
             if (next.length > gestures.length && !form.types.includes('gesture')) setForm({ ...form, types: [...form.types, 'gesture'] });
           }} />
       )}
-      <p><strong>{t('hash')}:</strong> <span class="mono" id="record-sha256">{r.screenshot.sha256}</span> · {r.screenshot.width}×{r.screenshot.height} px</p>
-      <p><strong>{t('capturedAt')}:</strong> {formatTime(r.capturedAt, lang, r.timezone)} · {t('timezone')}: {r.timezone}</p>
+      <p><strong>{t('hash')}:</strong> <span class="mono" id="record-sha256">{r.screenshot.sha256}</span></p>
+      <p><strong>{t('capturedAt')}:</strong> {formatTime(r.capturedAt, lang, r.timezone)}</p>
       <p><strong>{t('pageUrl')}:</strong> <span class="mono">{r.page.url}</span></p>
-      <p><strong>{t('platform')}:</strong> {r.platform} · <strong>{t('kind')}:</strong> {t(`kind_${r.kind}`)}</p>
+      <p><strong>{t('platform')}:</strong> {platformName(r.platform, t)} · <strong>{t('kind')}:</strong> {t(`kind_${r.kind}`)}</p>
 
-      <form onSubmit={save}>
-        <fieldset disabled={locked} style={{ border: 0, padding: 0, margin: 0 }}>
-          <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang} />
-        </fieldset>
-        {msg && <p class={`msg ${msg.ok ? 'ok' : 'error'}`} role="status" id={msg.ok ? 'record-save-ok' : 'record-save-error'}>{msg.text}</p>}
-        {!locked && (
-          <p><button class="primary" type="submit" id="record-save" disabled={busy}>{wx(lang, 'saveEdits')}</button></p>
-        )}
+      <form onSubmit={save} noValidate>
+        <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang} errors={errors} readOnly={locked} />
+        {msg && <p class={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'} id={msg.ok ? 'record-save-ok' : 'record-save-error'}>{msg.text}</p>}
+        <div class="save-bar">
+          <div class="save-actions">
+            {ev.status === 'synced' && !correcting && (
+              <button class="primary" type="button" id="record-correct" onClick={() => setAskCorrect(true)}>{t('correct')}</button>
+            )}
+            {!locked && (
+              <button class="primary" type="submit" id="record-save" disabled={busy}>{correcting ? t('saveCorrection') : wx(lang, 'saveEdits')}</button>
+            )}
+          </div>
+        </div>
       </form>
+      {askCorrect && (
+        <Modal id="record-correct-dialog" title={t('correctTitle')} onCancel={() => setAskCorrect(false)}>
+          <p>{t('correctBody')}</p>
+          <p class="dialog-actions">
+            <button class="primary" type="button" id="record-correct-confirm" onClick={() => { setAskCorrect(false); setCorrecting(true); setMsg(null); }}>{t('correctStart')}</button>
+            <button type="button" onClick={() => setAskCorrect(false)}>{t('formCancel')}</button>
+          </p>
+        </Modal>
+      )}
 
       <details>
-        <summary class="muted">fieldSources</summary>
-        <ul class="mono" id="field-sources">
-          {Object.entries(r.fieldSources).sort().map(([k, v]) => <li key={k}>{k}: {t(`source_${v}`)}</li>)}
+        <summary class="muted">{t('fieldSourcesTitle')}</summary>
+        <ul id="field-sources">
+          {Object.entries(r.fieldSources).sort().map(([k, v]) => (
+            <li key={k} data-path={k}>{fieldLabel(k, lang) ?? sourceSubject(k, t)}: {t(`source_${v}`)}</li>
+          ))}
         </ul>
       </details>
 
@@ -144,7 +190,7 @@ export function RecordView(props: {
         {chain.ok ? wx(lang, 'custodyOk', { n: chain.length }) : wx(lang, 'custodyBroken', { index: chain.index + 1, reason: chain.reason })}
       </p>
       <ol id="custody-log">
-        {ev.custody.map((c, i) => <CustodyItem key={i} c={c} lang={lang} />)}
+        {ev.custody.map((c, i) => <CustodyItem key={i} c={c} lang={lang} t={t} />)}
       </ol>
 
       <h2>{wx(lang, 'deleteTitle')}</h2>
@@ -168,7 +214,20 @@ export function RecordView(props: {
   );
 }
 
-function CustodyItem({ c, lang }: { c: CustodyEvent; lang: Lang }) {
+/** A record part that is not a form field (platform, kind, gestures...), in words. */
+function sourceSubject(path: string, t: T): string {
+  if (path === 'platform') return t('platform');
+  if (path === 'kind') return t('kind');
+  if (path === 'violation.gestures') return t('vt_gesture');
+  if (path.startsWith('post.postedAt')) return `${t('postedAt')} (${t('section_post').toLowerCase()})`;
+  if (path.startsWith('comment.postedAt')) return `${t('postedAt')} (${t('section_comment').toLowerCase()})`;
+  if (path === 'reaction.type') return t('reactionType');
+  const section = path.split('.')[0];
+  if (section === 'post' || section === 'comment' || section === 'reaction' || section === 'subject') return t(`section_${section}`);
+  return path;
+}
+
+function CustodyItem({ c, lang, t }: { c: CustodyEvent; lang: Lang; t: T }) {
   const changes = Array.isArray(c.details?.changes) ? (c.details.changes as Array<{ path: string; from: unknown; to: unknown }>) : [];
   return (
     <li data-action={c.action}>
@@ -177,7 +236,7 @@ function CustodyItem({ c, lang }: { c: CustodyEvent; lang: Lang }) {
         <ul class="custody-changes">
           {changes.map((ch, i) => (
             <li key={i} data-path={ch.path}>
-              <span class="mono">{ch.path}</span>: <del class="from">{show(ch.from, lang)}</del> → <ins class="to">{show(ch.to, lang)}</ins>
+              <span>{fieldLabel(ch.path, lang) ?? sourceSubject(ch.path, t)}</span>: <del class="from">{show(ch.from, lang)}</del> → <ins class="to">{show(ch.to, lang)}</ins>
             </li>
           ))}
         </ul>

@@ -9,6 +9,7 @@ import type { Extraction } from './platforms/types';
 import type { EvidenceStatus, StoredEvidence } from './db/evidence-db';
 import type { SyncStatus } from './background/sync-status';
 import type { ToBackgroundVault, VaultStatus } from './vault-protocol';
+import type { FormDraft } from './record/form-draft';
 
 export type SerializableExtraction = Omit<Extraction, 'element'>;
 
@@ -73,6 +74,7 @@ export type ToBackground =
    * `{ ok: true, status: 'queued', amended: true }` (`{ ok: true, status: 'synced' }` when nothing changed).
    */
   | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean; amend?: boolean }
+  | { type: 'save-form-draft'; id: string; draft: Omit<FormDraft, 'at'> | null }
   | { type: 'sync-now' }
   | { type: 'retry-failed'; ids?: string[] };
 
@@ -109,3 +111,14 @@ export interface EvidencePatch {
   post?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
   comment?: Partial<Record<'authorName' | 'authorUrl' | 'text' | 'url' | 'id', string | null>>;
 }
+
+/** The background's answer to 'save-evidence'. */
+export type SaveEvidenceReply =
+  | { ok: true; status: EvidenceStatus; changed: boolean; amended?: true }
+  | {
+    ok: false;
+    /** the whole problem in the monitor's words */
+    message: string;
+    /** invalid fields: dot path ('' = the record itself) and the sentence to show beside it */
+    problems?: Array<{ path: string; message: string }>;
+  };

@@ -4,14 +4,16 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import {
-  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, type CustodyEvent,
+  countByStatus, getBlob, getEvidence, listEvidence, StorageFullError, updateEvidence, type CustodyEvent,
 } from '../db/evidence-db';
 import { t, type Lang } from '../i18n/messages';
-import type { EvidenceView, FlagResult, StatusSummary } from '../messages';
+import type { EvidenceView, FlagResult, SaveEvidenceReply, StatusSummary } from '../messages';
 import { applyPatch } from '../record/edit';
 import { updateWithCustody } from './custody';
 import { editMode, requeued } from './amend';
-import { describeIssues, evidenceRecordSchema } from '../record/schema';
+import { evidenceRecordSchema } from '../record/schema';
+import { fieldProblems, problemMessage } from '../record/validation';
+import type { FormDraft } from '../record/form-draft';
 import { getSettings } from '../settings';
 import { refreshBadge, waitingCount } from './badge';
 import { flagTab } from './flag';
@@ -101,6 +103,8 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
         if (res.ok && res.status === 'queued') void requestSync();
         return res;
       }
+      case 'save-form-draft':
+        return saveFormDraft(m.id, m.draft);
       case 'sync-now':
         return requestSync({}, true);
       case 'pick-start':
@@ -164,64 +168,104 @@ export async function blobToDataUrl(blob: Blob): Promise<string> {
   return `data:${blob.type || 'image/png'};base64,${btoa(bin)}`;
 }
 
+/**
+ * Save the form into the record (the logged-edit path: one signed custody 'edit' entry with the
+ * old and new value of every changed field).
+ * - a draft becomes 'queued' when the monitor presses "Simpan bukti" (finalize);
+ * - a SYNCED record is changed only when the message says `amend: true` (the form's "Koreksi";
+ *   lib/background/amend.ts): when something changed it goes back to 'queued' and is sent again as
+ *   an amendment; without the flag it is refused; a record being sent cannot change;
+ * - the custody entries name the monitor from the settings at save time (the form asks for the
+ *   identity first when the settings have none). record.monitor stays as captured: it is covered
+ *   by the capture signature, and the integrity rule (lib/integrity/replay.ts, the server and the
+ *   verifiers) accepts edits of subject, violation, post and comment only;
+ * - the typed-but-unsaved draft (lib/record/form-draft.ts) is cleared.
+ * Schema problems come back per field, in the monitor's words (lib/record/validation.ts).
+ */
 async function saveEvidence(
   id: string,
   patch: Parameters<typeof applyPatch>[1],
   finalize: boolean,
   amend = false,
-): Promise<{ ok: true; status: string; amended?: true } | { ok: false; message: string }> {
+): Promise<SaveEvidenceReply> {
   const settings = await getSettings();
   const lang = settings.language;
-  let error: string | null = null;
+  let error: Extract<SaveEvidenceReply, { ok: false }> | null = null;
+  let changed = false;
   let amended = false;
   try {
     const updated = await updateWithCustody(id, (ev) => {
       error = null;
+      changed = false;
       amended = false;
       const mode = editMode(ev.status, amend);
       if (mode === 'locked') {
-        error = t(lang, ev.status === 'sending' ? 'err_lockedSending' : 'err_lockedSynced');
+        error = { ok: false, message: t(lang, ev.status === 'sending' ? 'saveSending' : 'err_lockedSynced') };
         return null;
       }
       const { record, changes } = applyPatch(ev.record, patch);
       const parsed = evidenceRecordSchema.safeParse(record);
       if (!parsed.success) {
-        error = t(lang, 'err_invalid', { reason: describeIssues(parsed.error) });
+        const problems = fieldProblems(parsed.error.issues).map((p) => ({ path: p.path, message: problemMessage(p, lang) }));
+        const first = problems[0]?.message ?? t(lang, 'v_record');
+        error = {
+          ok: false,
+          message: problems.length > 1 ? t(lang, 'saveInvalidMany', { n: problems.length, problem: first }) : t(lang, 'saveInvalidOne', { problem: first }),
+          problems,
+        };
         return null;
       }
       const now = new Date().toISOString();
       const actor = settings.monitor.name || null;
       const entries: CustodyEvent[] = [];
-      if (changes.length) entries.push({ at: now, action: 'edit', actor, details: { changes } });
+      changed = changes.length > 0;
+      if (changed) entries.push({ at: now, action: 'edit', actor, details: { changes } });
+      const { formDraft: draft, ...extras } = ev.extras;
+      const missing = ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null));
       if (mode === 'amend') {
         // A correction after sync: the signed edit, then back to the queue to be sent again.
-        if (!changes.length) return null;
+        if (!changed) return draft === undefined ? null : { next: { ...ev, extras }, entries };
         amended = true;
-        return {
-          next: {
-            ...ev, ...requeued(ev), record: parsed.data, updatedAt: now,
-            missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
-          },
-          entries,
-        };
+        return { next: { ...ev, ...requeued(ev), record: parsed.data, updatedAt: now, extras, missing }, entries };
       }
       const status = finalize && ev.status === 'draft' ? 'queued' : ev.status;
       if (status !== ev.status) entries.push({ at: now, action: 'save', actor });
-      return {
-        next: {
-          ...ev,
-          record: parsed.data,
-          status,
-          updatedAt: now,
-          missing: ev.missing.filter((p) => !changes.some((c) => c.path === p && c.to !== null)),
-        },
-        entries,
-      };
+      if (!changed && status === ev.status && draft === undefined) return null; // nothing to write
+      return { next: { ...ev, record: parsed.data, status, updatedAt: now, extras, missing }, entries };
     });
-    if (error) return { ok: false, message: error };
+    if (error) return error;
     if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
     void refreshBadge();
-    return amended ? { ok: true, status: updated.status, amended: true } : { ok: true, status: updated.status };
+    return amended ? { ok: true, status: updated.status, changed, amended: true } : { ok: true, status: updated.status, changed };
+  } catch (e) {
+    if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
+    throw e;
+  }
+}
+
+/**
+ * Keep (or, with null, drop) what the form typed but did not save (lib/record/form-draft.ts), in
+ * the record's row: sealed with the record when the store is encrypted. No custody entry: nothing
+ * in the record changes. Not while the record is being sent.
+ */
+async function saveFormDraft(id: string, draft: Omit<FormDraft, 'at'> | null): Promise<{ ok: true; at: string | null } | { ok: false; message: string }> {
+  const lang = (await getSettings()).language;
+  const at = new Date().toISOString();
+  let refused = false;
+  try {
+    const updated = await updateEvidence(id, (ev) => {
+      refused = false;
+      if (ev.status === 'sending' && draft) {
+        refused = true;
+        return null;
+      }
+      const { formDraft: _old, ...extras } = ev.extras;
+      if (!draft && _old === undefined) return null;
+      return { ...ev, extras: draft ? { ...extras, formDraft: { ...draft, at } satisfies FormDraft } : extras };
+    });
+    if (refused) return { ok: false, message: t(lang, 'saveSending') };
+    if (!updated) return { ok: false, message: t(lang, 'err_notFound') };
+    return { ok: true, at: draft ? at : null };
   } catch (e) {
     if (e instanceof StorageFullError) return { ok: false, message: t(lang, 'err_storageFull') };
     throw e;

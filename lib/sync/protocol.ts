@@ -323,7 +323,7 @@ export async function uploadEvidence(params: UploadParams): Promise<UploadOutcom
       if (params.custody) {
         const head = (params.custody.at(-1) as { hash?: unknown } | undefined)?.hash ?? null;
         if (rc.body.custodyHead !== head || rc.body.custodyLength !== params.custody.length) {
-          return { kind: 'retry', status, message: `HTTP ${status}: the server's receipt does not cover this version of the record (custody log of ${rc.body.custodyLength} entries, ${params.custody.length} sent)` };
+          return { kind: 'retry', status, error: 'bad_reply', message: `HTTP ${status}: the server's receipt does not cover this version of the record (custody log of ${rc.body.custodyLength} entries, ${params.custody.length} sent)` };
         }
       }
     }

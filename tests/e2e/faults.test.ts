@@ -18,7 +18,7 @@ import type { RunningServer } from '../../server/app';
 import { verifyCustody } from '../../lib/integrity/custody';
 import {
   clickInPageFlag, configureBackend, flagAndSave, flagToast, readStore, ROOT, serviceWorker, sleep, startSyncRig,
-  stopServiceWorker, stopSyncRig, until, type FixtureServer,
+  stopServiceWorker, stopSyncRig, until, type FixtureServer, fillMonitorIfAsked,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-0123456789';
@@ -63,6 +63,7 @@ describe('fault tolerance (Chromium + reference backend)', () => {
     const review = await until(async () => context.pages().find((p) => !seen.has(p)
       && /\/review\.html\?id=/.test(p.url()) && (!id || p.url().includes(id))), 'the review form', 20_000);
     await review.waitForSelector('#save');
+    await fillMonitorIfAsked(review);
     await review.click('#save');
     await review.waitForSelector('#save-ok', { timeout: 10_000 });
     const got = new URL(review.url()).searchParams.get('id')!;

@@ -18,7 +18,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/app';
 import {
   clickInPageFlag, configureBackend, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker,
-  startSyncRig, stopSyncRig, tempProfile, until, waitForPage, type FixtureServer,
+  startSyncRig, stopSyncRig, tempProfile, until, waitForPage, type FixtureServer, fillMonitorIfAsked,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-integrity-42';
@@ -48,6 +48,7 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
     id = new URL(review.url()).searchParams.get('id')!;
     await review.waitForSelector('#f-subject-nip');
     await review.fill('#f-subject-nip', NIP);
+    await fillMonitorIfAsked(review);
     await review.click('#save');
     await review.waitForSelector('#save-ok', { timeout: 10_000 });
     await review.close();

@@ -17,7 +17,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { Window } from 'happy-dom';
 import {
   flagInPage, launchChromium, readStore, ROOT, serviceWorker, sleep, startFixtureServer, tempProfile,
-  type FixtureServer,
+  type FixtureServer, fillMonitorIfAsked,
 } from './support';
 import { runCase, scoreCase } from '../support/corpus';
 
@@ -98,6 +98,7 @@ describe('real saved pages: flag a comment with the in-page button (Chromium)', 
     await review.waitForFunction((v) => (document.getElementById('f-comment-text') as HTMLTextAreaElement).value === v, shown);
     assert.match(await review.textContent('#pick-result') ?? '', /dipilih di halaman/);
     await review.bringToFront();
+    await fillMonitorIfAsked(review);
     await review.click('#save');
     await review.waitForSelector('#save-ok', { timeout: 15_000 });
     const { records } = await readStore(await serviceWorker(context));
@@ -114,6 +115,7 @@ describe('real saved pages: flag a comment with the in-page button (Chromium)', 
     await review.waitForSelector('#misread-none');
     const read = await review.inputValue('#f-comment-authorName');
     await review.fill('#f-comment-authorName', `${read} Wijaya`);
+    await fillMonitorIfAsked(review);
     await review.click('#save');
     await review.waitForSelector('#save-ok', { timeout: 15_000 });
     await review.waitForSelector('#misread-save');

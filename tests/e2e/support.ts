@@ -361,6 +361,18 @@ export async function flagToast(context: BrowserContext, page: Page, timeout = 2
   }, 'the result of the flag in the page', timeout);
 }
 
+/** The monitor name every suite's monitor types when the form asks for it (no settings yet). */
+export const E2E_MONITOR_NAME = 'Pengawas Uji';
+
+/**
+ * On a fresh profile the review form asks for the monitor identity before it saves (no record is
+ * saved without its monitor): type a name there, as a monitor does once. No-op once it is set.
+ */
+export async function fillMonitorIfAsked(review: Page): Promise<void> {
+  await review.waitForSelector('#record-fields');
+  if (await review.locator('#f-monitor-name').count()) await review.fill('#f-monitor-name', E2E_MONITOR_NAME);
+}
+
 /**
  * Flag the element under `selector` with the in-page button, then save the form as it is
  * (record becomes "queued"). Returns the new record id.
@@ -370,6 +382,7 @@ export async function flagAndSave(context: BrowserContext, page: Page, selector:
   await clickInPageFlag(page, selector);
   const review = await newReview(context, seen);
   await review.waitForSelector('#save');
+  await fillMonitorIfAsked(review);
   await review.click('#save');
   await review.waitForSelector('#save-ok', { timeout: 10_000 });
   const id = new URL(review.url()).searchParams.get('id')!;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
 import {
   clickInPageFlag, extensionId, inPageState, inspectPng, launchChromium, newReview, readStore, serviceWorker,
-  startFixtureServer, tempProfile, until, type FixtureServer,
+  startFixtureServer, tempProfile, until, type FixtureServer, fillMonitorIfAsked,
 } from './support';
 
 const POST_URL =
@@ -148,6 +148,7 @@ describe('watchlist (Chromium)', () => {
     assert.equal(await review.inputValue('#f-subject-employmentType'), 'PNS');
     assert.equal(await review.inputValue('#f-candidate'), 'Nomor urut 2 - Dedi Wahyudi - Eka Putri');
     assert.equal(await review.inputValue('#f-election'), 'Pilkada Kab. Contoh 2024');
+    await fillMonitorIfAsked(review);
     await review.click('#save');
     await review.waitForSelector('#save-ok', { timeout: 10_000 });
     const id = new URL(review.url()).searchParams.get('id');

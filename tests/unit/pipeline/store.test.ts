@@ -99,14 +99,16 @@ describe('background messages', () => {
   it('saves the monitor’s form: queued, logged, badge updated; invalid NIP explained, nothing changed', async () => {
     await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z'), { screenshot: png(10) });
     const bad = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { nip: '12345' } }, finalize: true }, page as never);
-    expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/NIP must be 18 digits/) });
+    // in the monitor's words, on the field's label, with the field to mark (never "subject.nip" or English)
+    expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/NIP harus 18 angka/), problems: [{ path: 'subject.nip', message: expect.stringMatching(/^NIP harus 18 angka/) }] });
+    expect((bad as { message: string }).message).not.toMatch(/subject\.nip|must/);
     expect((await getEvidence(ID1))?.status).toBe('draft');
 
     const ok = await handleMessage({
       type: 'save-evidence', id: ID1, finalize: true,
       patch: { subject: { nip: '198503122010011002', employmentType: 'PNS' }, violation: { types: ['comment', 'gesture'] } },
     }, page as never);
-    expect(ok).toEqual({ ok: true, status: 'queued' });
+    expect(ok).toEqual({ ok: true, status: 'queued', changed: true });
     const ev = (await getEvidence(ID1))!;
     expect(ev.record.subject).toMatchObject({ nip: '198503122010011002', employmentType: 'PNS' });
     expect(ev.custody.map((c) => c.action)).toEqual(['capture', 'edit', 'save']);
@@ -117,10 +119,40 @@ describe('background messages', () => {
     await vi.waitFor(async () => expect(await fakeBrowser.action.getBadgeText({})).toBe('1'));
   });
 
-  it('does not let a synced record be edited', async () => {
-    await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z', 'synced'), { screenshot: png(10) });
+  it('does not let a record being sent be edited', async () => {
+    await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z', 'sending'), { screenshot: png(10) });
     const res = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'X' } }, finalize: true }, page as never);
-    expect(res).toMatchObject({ ok: false });
+    expect(res).toMatchObject({ ok: false, message: expect.stringMatching(/sedang dikirim/) });
     expect((await getEvidence(ID1))?.record.subject.name).toBe('Budi Santoso');
+  });
+
+  it('a correction of a synced record is a logged edit that queues it again; no change leaves it synced', async () => {
+    await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z', 'synced'), { screenshot: png(10) });
+    const same = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santoso' } }, finalize: true }, page as never);
+    expect(same).toEqual({ ok: true, status: 'synced', changed: false });
+    expect((await getEvidence(ID1))?.custody.map((c) => c.action)).toEqual(['capture']);
+    const res = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santosa' } }, finalize: true }, page as never);
+    expect(res).toEqual({ ok: true, status: 'queued', changed: true });
+    const ev = (await getEvidence(ID1))!;
+    expect(ev.status).toBe('queued');
+    expect(ev.record.subject.name).toBe('Budi Santosa');
+    expect(ev.custody.map((c) => c.action)).toEqual(['capture', 'edit', 'save']);
+    expect(ev.custody[1]!.details).toEqual({ changes: [{ path: 'subject.name', from: 'Budi Santoso', to: 'Budi Santosa' }] });
+  });
+
+  it('keeps what the form typed as a draft in the record row, and clears it on save', async () => {
+    await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z'), { screenshot: png(10) });
+    const form = { subject: { nip: '1985' }, post: {}, comment: {}, types: ['comment'], candidate: '', election: '', notes: 'ketik' };
+    const r = await handleMessage({ type: 'save-form-draft', id: ID1, draft: { form, gestures: [] } }, page as never) as { ok: boolean; at: string };
+    expect(r.ok).toBe(true);
+    let ev = (await getEvidence(ID1))!;
+    expect(ev.extras.formDraft).toEqual({ form, gestures: [], at: r.at });
+    expect(ev.record.subject.nip).toBeNull(); // the record itself is untouched
+    expect(ev.custody.map((c) => c.action)).toEqual(['capture']);
+    expect(await handleMessage({ type: 'save-form-draft', id: ID1, draft: { form: { ...form, bad: 1 }, gestures: [] } }, page as never))
+      .toEqual({ ok: false, code: 'error', message: 'invalid message' });
+    await handleMessage({ type: 'save-evidence', id: ID1, patch: { violation: { notes: 'ketik' } }, finalize: true }, page as never);
+    ev = (await getEvidence(ID1))!;
+    expect(ev.extras.formDraft).toBeUndefined();
   });
 });
