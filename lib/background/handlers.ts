@@ -200,7 +200,7 @@ async function saveEvidence(
       amended = false;
       const mode = editMode(ev.status, amend);
       if (mode === 'locked') {
-        error = { ok: false, message: t(lang, ev.status === 'sending' ? 'saveSending' : 'err_lockedSynced') };
+        error = { ok: false, message: t(lang, ev.status === 'sending' ? 'err_lockedSending' : 'err_lockedSynced') };
         return null;
       }
       const { record, changes } = applyPatch(ev.record, patch);

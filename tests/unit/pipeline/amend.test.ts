@@ -71,7 +71,7 @@ describe('save-evidence on a synced record', () => {
   it('with amend: true: the change is a signed edit entry, the record is queued again, due now', async () => {
     await insertEvidence(stored('synced'), { screenshot: png() });
     const res = await save(true);
-    expect(res).toEqual({ ok: true, status: 'queued', amended: true });
+    expect(res).toEqual({ ok: true, status: 'queued', changed: true, amended: true });
     const ev = (await getEvidence(ID1))!;
     expect(ev.status).toBe('queued');
     expect(ev.record.subject.agency).toBe('Dinas Sosial');
@@ -91,7 +91,7 @@ describe('save-evidence on a synced record', () => {
   it('with amend: true but nothing changed: stays synced, nothing logged', async () => {
     await insertEvidence(stored('synced'), { screenshot: png() });
     const res = await save(true, { subject: { name: 'Budi Santoso' } });
-    expect(res).toEqual({ ok: true, status: 'synced' });
+    expect(res).toEqual({ ok: true, status: 'synced', changed: false });
     const ev = (await getEvidence(ID1))!;
     expect(ev.status).toBe('synced');
     expect(ev.custody).toHaveLength(3);
@@ -114,7 +114,7 @@ describe('save-evidence on a synced record', () => {
   it('amend on a record not synced yet is an ordinary edit (draft stays a draft until finalized)', async () => {
     await insertEvidence(stored('draft'), { screenshot: png() });
     expect(await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { agency: 'X' } }, finalize: false, amend: true }, page as never))
-      .toEqual({ ok: true, status: 'draft' });
+      .toEqual({ ok: true, status: 'draft', changed: true });
   });
 
   it('refuses a malformed amend flag', async () => {

@@ -126,17 +126,19 @@ describe('background messages', () => {
     expect((await getEvidence(ID1))?.record.subject.name).toBe('Budi Santoso');
   });
 
-  it('a correction of a synced record is a logged edit that queues it again; no change leaves it synced', async () => {
+  it('a correction of a synced record (amend: true, the form\'s "Koreksi") is a logged edit that queues it again; no change leaves it synced; without the flag it is refused', async () => {
     await insertEvidence(stored(ID1, '2024-09-13T02:15:04.123Z', 'synced'), { screenshot: png(10) });
-    const same = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santoso' } }, finalize: true }, page as never);
+    const plain = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santosa' } }, finalize: true }, page as never);
+    expect(plain).toMatchObject({ ok: false, message: expect.stringContaining('Koreksi') });
+    const same = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santoso' } }, finalize: true, amend: true }, page as never);
     expect(same).toEqual({ ok: true, status: 'synced', changed: false });
     expect((await getEvidence(ID1))?.custody.map((c) => c.action)).toEqual(['capture']);
-    const res = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santosa' } }, finalize: true }, page as never);
-    expect(res).toEqual({ ok: true, status: 'queued', changed: true });
+    const res = await handleMessage({ type: 'save-evidence', id: ID1, patch: { subject: { name: 'Budi Santosa' } }, finalize: true, amend: true }, page as never);
+    expect(res).toEqual({ ok: true, status: 'queued', changed: true, amended: true });
     const ev = (await getEvidence(ID1))!;
     expect(ev.status).toBe('queued');
     expect(ev.record.subject.name).toBe('Budi Santosa');
-    expect(ev.custody.map((c) => c.action)).toEqual(['capture', 'edit', 'save']);
+    expect(ev.custody.map((c) => c.action)).toEqual(['capture', 'edit']);
     expect(ev.custody[1]!.details).toEqual({ changes: [{ path: 'subject.name', from: 'Budi Santoso', to: 'Budi Santosa' }] });
   });
 
