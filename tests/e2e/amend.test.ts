@@ -75,7 +75,7 @@ describe('amend: a synced record corrected, queued again, synced as an amendment
     await fetch(`${backend.url}/__test/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults: [{ type: 'status', status: 503, count: 1, retryAfter: '2' }] }) });
     const before = await record();
     const res = await sendFromPage({ type: 'save-evidence', id, patch: { subject: { agency: AGENCY } }, finalize: false, amend: true });
-    assert.deepEqual(res, { ok: true, status: 'queued', amended: true });
+    assert.deepEqual(res, { ok: true, status: 'queued', changed: true, amended: true });
     const queued = await until(async () => {
       const r = await record();
       return r?.status === 'queued' && r.sync.lastError?.status === 503 ? r : null;
