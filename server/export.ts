@@ -14,6 +14,7 @@ import type { CustodyLink } from '../lib/integrity/custody';
 import { appendSignedCustody } from '../lib/integrity/custody';
 import { isPublicJwk, keyIdOf, type PublicJwk } from '../lib/integrity/keys';
 import type { ServerKey } from './keys';
+import { recordKeys } from '../lib/integrity/record-check';
 import type { EvidenceStorage, StoredEvidence } from './storage';
 import { SERVER_VERSION } from './version';
 
@@ -33,13 +34,11 @@ export async function exportRecords(opts: {
     for (const row of opts.rows) {
       const record = JSON.parse(row.recordJson) as BundleItem['record'];
       const custody = JSON.parse(row.custodyJson) as (CustodyLink & { recordId: string })[];
-      const keys = new Map<string, PublicJwk>();
-      if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
+      // the record's own keys, plus the registered keys (the monitor's installations) that signed its log
+      const keys = recordKeys(record, custody);
       for (const e of custody) {
         const k = e.keyId ? registry.get(e.keyId) : undefined;
         if (e.keyId && isPublicJwk(k) && keyIdOf(k) === e.keyId) keys.set(e.keyId, { kty: 'EC', crv: 'P-256', x: k.x, y: k.y });
-        const listed = e.action === 'import' && e.details && typeof e.details === 'object' ? (e.details as { keys?: unknown }).keys : undefined;
-        if (Array.isArray(listed)) for (const x of listed as { keyId?: string; publicKey?: unknown }[]) if (x.keyId && isPublicJwk(x.publicKey)) keys.set(x.keyId, x.publicKey);
       }
       const receipt = JSON.parse(row.receiptJson) as unknown;
       const held = await appendSignedCustody<CustodyLink>(row.id, custody.map(({ recordId: _r, ...e }) => e), [{

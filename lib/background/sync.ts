@@ -19,6 +19,8 @@ import {
 } from '../sync/queue';
 import { refreshBadge } from './badge';
 import { installationPublicKey } from '../integrity/keystore';
+import type { PublicJwk } from '../integrity/keys';
+import { recordKeys } from '../integrity/record-check';
 import { updateWithCustody } from './custody';
 import { syncStatusItem, type SyncStatus } from './sync-status';
 
@@ -238,18 +240,11 @@ async function applyOutcome(id: string, outcome: UploadOutcome, deps: SyncDeps, 
 
 /** The public keys that signed a record's capture and custody log, as the server and bundles list them. */
 export function custodyKeys(
-  record: { attestation?: { keyId: string; publicKey: unknown } | null },
+  record: { attestation?: { keyId: string; publicKey: PublicJwk } | null },
   custody: readonly { action: string; keyId?: string; details?: unknown }[],
-  own: { keyId: string; publicKey: unknown },
-): { keyId: string; publicKey: unknown }[] {
-  const keys = new Map<string, unknown>([[own.keyId, own.publicKey]]);
-  if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
-  for (const e of custody) {
-    const listed = e.action === 'import' ? (e.details as { keys?: unknown } | undefined)?.keys : undefined;
-    if (Array.isArray(listed)) {
-      for (const k of listed as { keyId?: unknown; publicKey?: unknown }[]) if (typeof k?.keyId === 'string') keys.set(k.keyId, k.publicKey);
-    }
-  }
+  own: { keyId: string; publicKey: PublicJwk },
+): { keyId: string; publicKey: PublicJwk }[] {
+  const keys = new Map<string, PublicJwk>([[own.keyId, own.publicKey], ...recordKeys(record, custody)]);
   const used = new Set(custody.map((e) => e.keyId).filter((k): k is string => !!k));
   if (record.attestation) used.add(record.attestation.keyId);
   return [...keys].filter(([k]) => used.has(k)).map(([keyId, publicKey]) => ({ keyId, publicKey }));

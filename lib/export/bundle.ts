@@ -24,7 +24,7 @@
  */
 import { appendCustody, signedCustodyEntry, type CustodyLink } from '../integrity/custody';
 import { signText, type PublicJwk, type Signer } from '../integrity/keys';
-import { checkRecord, type RecordProof } from '../integrity/record-check';
+import { checkRecord, recordKeys, type RecordProof } from '../integrity/record-check';
 import { Zip } from 'fflate';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { csvChunks } from './csv';
@@ -101,20 +101,6 @@ export interface BundleSignature {
   createdAt: string;
   /** base64url r || s */
   signature: string;
-}
-
-/** Public keys a record's capture and custody log refer to: the capture key and those an import listed. */
-function collectKeys(keys: Map<string, PublicJwk>, record: EvidenceRecord, log: readonly CustodyEntry[]): void {
-  if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
-  for (const e of log) {
-    const listed = e.action === 'import' && e.details && typeof e.details === 'object' ? (e.details as { keys?: unknown }).keys : undefined;
-    if (!Array.isArray(listed)) continue;
-    for (const k of listed as { keyId?: unknown; publicKey?: Partial<PublicJwk> }[]) {
-      if (typeof k?.keyId === 'string' && typeof k.publicKey?.x === 'string' && typeof k.publicKey?.y === 'string') {
-        keys.set(k.keyId, { kty: 'EC', crv: 'P-256', x: k.publicKey.x, y: k.publicKey.y });
-      }
-    }
-  }
 }
 
 /** fflate writes neither ZIP64 nor more than 65,535 entries: stay inside plain ZIP limits. */
@@ -311,7 +297,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       : exportEntry;
     for (const e of own) custody.push(e); // a loop: a log of 100,000+ entries would overflow push(...)
     custody.push(chained);
-    collectKeys(keys, record, [...own, chained]);
+    for (const [id, k] of recordKeys(record, [...own, chained])) keys.set(id, k);
     records.push(record);
     sizes.push(shot.byteLength);
     if (oneShot) kept.push(item.screenshot);

@@ -9,7 +9,7 @@
  */
 import type { CustodyLink } from '../integrity/custody';
 import { isPublicJwk, keyIdOf, verifyText } from '../integrity/keys';
-import { checkRecord, keyMap, type RecordProof } from '../integrity/record-check';
+import { checkRecord, importedKeys, keyMap, type RecordProof } from '../integrity/record-check';
 import { BUNDLE_SIGNATURE_FORMAT, MANIFEST_MAX_BYTES, SIGNATURE_FILE, type BundleSignature } from './bundle';
 import { describeIssues, evidenceRecordSchema, type EvidenceRecord } from '../record/schema';
 import { firstDuplicateKey } from './json-duplicates';
@@ -381,8 +381,7 @@ export async function verifyBundle(input: Uint8Array | Blob | RandomAccessReader
     if (sig) keys.set(sig.keyId, sig.publicKey);
     const logs = new Map<string, CustodyLink[]>();
     for (const c of manifest.custody) {
-      const listed = c.action === 'import' && c.details && typeof c.details === 'object' ? (c.details as { keys?: unknown }).keys : undefined;
-      if (listed) for (const [id, k] of keyMap(listed).keys) if (!keys.has(id)) keys.set(id, k);
+      for (const [id, k] of importedKeys(c)) if (!keys.has(id)) keys.set(id, k);
       const list = logs.get(c.recordId);
       if (list) list.push(c as CustodyLink);
       else logs.set(c.recordId, [c as CustodyLink]);

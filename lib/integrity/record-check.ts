@@ -177,6 +177,27 @@ export async function checkRecord(record: CheckableRecord, log: readonly Custody
   return proof;
 }
 
+/** The public keys an `import` custody entry lists (details.keys), thumbprint-checked; none for other entries. */
+export function importedKeys(entry: { action: string; details?: unknown }): Map<string, PublicJwk> {
+  if (entry.action !== 'import' || !entry.details || typeof entry.details !== 'object') return new Map();
+  return keyMap((entry.details as { keys?: unknown }).keys).keys;
+}
+
+/**
+ * Every public key a record's own data names: the capture key (its attestation) and the keys each
+ * `import` entry of its log lists. What a bundle's manifest, an upload's `keys` part and a server
+ * import entry carry for the record, so a verifier can check each custody signature.
+ */
+export function recordKeys(
+  record: { attestation?: { keyId: string; publicKey: PublicJwk } | null },
+  custody: readonly { action: string; details?: unknown }[],
+): Map<string, PublicJwk> {
+  const keys = new Map<string, PublicJwk>();
+  if (record.attestation) keys.set(record.attestation.keyId, record.attestation.publicKey);
+  for (const e of custody) for (const [id, k] of importedKeys(e)) keys.set(id, k);
+  return keys;
+}
+
 /** Manifest/upload `keys`: [{keyId, publicKey}] -> map, refusing ids that are not the key's thumbprint. */
 export function keyMap(list: unknown): { keys: Map<string, PublicJwk>; bad: string[] } {
   const keys = new Map<string, PublicJwk>();

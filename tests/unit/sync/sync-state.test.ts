@@ -34,13 +34,17 @@ const FAR = () => (clock = Math.max(clock, Date.now()) + 3_600_000);
 const run = () => requestSync({ fetchImpl: fetchStub, now: FAR, random: () => 0.5 }, true);
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
+/** A run the previous test's retry timer may have started: let it end before the next test sets up. */
+const running = () => requestSync({ fetchImpl: async () => { throw new TypeError('setup'); }, now: FAR, random: () => 0.5 }).catch(() => undefined);
+
 describe('sync state and its monitor-facing text', () => {
   beforeAll(() => vi.stubGlobal('fetch', fetchStub));
   afterAll(() => vi.unstubAllGlobals());
   beforeEach(async () => {
     fakeBrowser.reset();
+    await running();
     await closeEvidenceDb();
-    indexedDB.deleteDatabase('asn-evidence');
+    await new Promise((done) => { const r = indexedDB.deleteDatabase('asn-evidence'); r.onsuccess = r.onerror = r.onblocked = () => done(null); });
     await insertEvidence(stored(), { screenshot: new Blob([item.screenshot as Uint8Array<ArrayBuffer>], { type: 'image/png' }) });
     await backendItem.setValue({ baseUrl: 'https://bukti.example.go.id', token: TOKEN, retentionDays: 0 });
     await resetPause();
