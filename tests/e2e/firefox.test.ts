@@ -20,6 +20,8 @@ const POST_URL =
 describe('Firefox build (BiDi smoke test)', () => {
   let server: FixtureServer;
   let browser: Browser;
+  /** The record of the first test's flag. */
+  let flaggedId = '';
 
   before(async () => {
     if (!existsSync(`${FIREFOX_EXT}/manifest.json`)) throw new Error('build the e2e extension first: npm run build:e2e');
@@ -79,6 +81,7 @@ describe('Firefox build (BiDi smoke test)', () => {
       stored = raw ? JSON.parse(raw) : null;
     }
     assert.ok(stored, 'the background found the record');
+    flaggedId = stored.record.id;
     const sha = stored.record.screenshot.sha256;
     assert.match(stored.record.id, /^[0-9a-f-]{36}$/);
     assert.match(sha, /^[0-9a-f]{64}$/);
@@ -134,5 +137,64 @@ describe('Firefox build (BiDi smoke test)', () => {
     assert.match(String(await until(() => document.querySelector('#w-state1')?.textContent ?? null, 'the step marked done')), /Selesai/);
     assert.match(await page.evaluate(() => document.querySelector('#w-msg1')?.textContent ?? ''), /Identitas tersimpan/);
     assert.deepEqual((await settings()).monitor, { name: 'Rahmat Hidayat', nip: '199001012015031001', unit: 'Timwas Medsos Kab. Contoh' });
+  });
+  it('the review form opened by the flag saves the record into the queue, and the popup counts it', async () => {
+    assert.ok(flaggedId, 'the flag test ran first');
+    // BiDi lists moz-extension:// pages as about:blank: find them by their location.
+    const findPage = async (re: RegExp, what: string): Promise<Page> => {
+      for (let i = 0; i < 75; i++) {
+        for (const p of await browser.pages()) {
+          const href = await Promise.race([p.evaluate(() => location.href).catch(() => ''), new Promise<string>((r) => setTimeout(() => r(''), 2000))]);
+          if (re.test(href)) return p;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`not found: ${what}`);
+    };
+    const review = await findPage(new RegExp(`^moz-extension://[^/]+/review\\.html\\?id=${flaggedId}`), 'the review form the flag opened');
+    // The identity was saved on the first-run page after the form opened: reload so it reads it.
+    await review.evaluate(() => location.reload());
+    await new Promise((r) => setTimeout(r, 500));
+    const until = async <T,>(fn: () => T | null | false | '', what: string): Promise<T> => {
+      for (let i = 0; i < 75; i++) {
+        const v = await review.evaluate(fn).catch(() => null);
+        if (v) return v as T;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`timed out: ${what}`);
+    };
+    await until(() => !!document.querySelector('#save') && !!document.querySelector('#f-subject-name'), 'the form');
+    // the identity from the first-run page is used: after the reload the form does not ask for it
+    await until(() => document.readyState === 'complete' && !!document.querySelector('#f-subject-position') && !document.querySelector('#monitor-ask'), 'the form without the identity question');
+    await review.evaluate(() => {
+      const el = document.querySelector<HTMLInputElement>('#f-subject-position')!;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, 'Guru SD Negeri 1');
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    // The form renders the typed value before the monitor can press the button.
+    await until(() => document.querySelector<HTMLInputElement>('#f-subject-position')?.value === 'Guru SD Negeri 1', 'the typed position');
+    await new Promise((r) => setTimeout(r, 200));
+    await review.evaluate(() => document.querySelector<HTMLButtonElement>('#save')!.click());
+    const ok = await until(() => document.querySelector('#save-ok')?.textContent ?? null, 'the save message at the button');
+    assert.match(ok, /Tersimpan/);
+    const ev = await until(async () => {
+      const r = await (globalThis as any).browser.runtime.sendMessage({ type: 'get-evidence', id: location.search.slice(4) });
+      return r?.evidence?.status === 'queued' ? r.evidence : null;
+    }, 'the record in the queue');
+    assert.equal(ev.record.subject.position, 'Guru SD Negeri 1');
+    assert.equal(ev.record.monitor?.name ?? null, null, 'the monitor of a record flagged before setup stays as captured (signed)');
+    assert.deepEqual(ev.custody.map((c: { action: string }) => c.action).slice(-2), ['edit', 'save']);
+    assert.equal(ev.custody.at(-1).actor, 'Rahmat Hidayat', 'the save names the monitor from the first-run page');
+
+    // The popup page, loaded in this extension tab (BiDi cannot navigate to moz-extension:// itself).
+    await review.evaluate(() => { location.href = (globalThis as any).browser.runtime.getURL('popup.html'); });
+    const popup = await findPage(/^moz-extension:\/\/[^/]+\/popup\.html$/, 'the popup page');
+    let queued = '';
+    for (let i = 0; i < 75 && queued !== '1'; i++) {
+      queued = await popup.evaluate(() => document.querySelector('[data-count="queued"]')?.textContent ?? '').catch(() => '');
+      if (queued !== '1') await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(queued, '1', 'the popup counts the saved record as waiting');
+    assert.equal(await popup.evaluate(() => document.querySelector('#sync-status')?.getAttribute('data-state')), 'unconfigured');
   });
 });
