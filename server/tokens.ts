@@ -111,6 +111,7 @@ export class TokenStore {
     const digest = sha256(presented);
     let match: KnownToken | null = null;
     for (const k of this.known) {
+      // Both digests are 32 bytes, so timingSafeEqual never throws on length.
       if (timingSafeEqual(k.digest, digest) && match === null) match = k;
     }
     if (!match) return { ok: false, status: 401, error: 'unknown token' };
@@ -120,17 +121,10 @@ export class TokenStore {
 
   /** Checks a presented token (may be null) for a scope. Constant time over the token list. */
   authenticate(presented: string | null, scope: Scope): AuthResult {
-    if (!presented) return { ok: false, status: 401, error: 'missing bearer token' };
-    const digest = sha256(presented);
-    let match: KnownToken | null = null;
-    for (const k of this.known) {
-      // Both digests are 32 bytes, so timingSafeEqual never throws on length.
-      if (timingSafeEqual(k.digest, digest) && match === null) match = k;
-    }
-    if (!match) return { ok: false, status: 401, error: 'unknown token' };
-    if (!match.enabled) return { ok: false, status: 403, error: 'token disabled' };
-    if (!match.scopes.has(scope)) return { ok: false, status: 403, error: `a ${match.role} token may not ${scope}` };
-    return { ok: true, monitor: match.monitor, role: match.role };
+    const who = this.identify(presented);
+    if (!who.ok) return who;
+    if (!who.scopes.includes(scope)) return { ok: false, status: 403, error: `a ${who.role} token may not ${scope}` };
+    return { ok: true, monitor: who.monitor, role: who.role };
   }
 }
 

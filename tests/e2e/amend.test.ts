@@ -7,13 +7,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/app';
 import {
-  extensionId, flagAndSave, readStore, ROOT, serviceWorker, startSyncRig, stopSyncRig, until, type FixtureServer,
+  exportAllFromManager, extensionId, flagAndSave, readStore, ROOT, serviceWorker, startSyncRig, stopSyncRig, until, type FixtureServer,
 } from './support';
 
 const TOKEN = 'e2e-token-rahmat-amend-31';
@@ -115,22 +115,8 @@ describe('amend: a synced record corrected, queued again, synced as an amendment
   });
 
   it('an exported bundle of the corrected record verifies with the CLI, both receipts trusted', async () => {
-    const manager = await context.newPage();
-    await manager.goto(`chrome-extension://${extId}/manager.html`);
-    await manager.waitForSelector('#evidence-list tbody tr');
-    await manager.check('#select-all');
-    await manager.click('#export-selected');
-    await manager.waitForSelector('#export-result', { timeout: 30_000 });
-    assert.equal(await manager.getAttribute('#export-result', 'data-ok'), 'true', await manager.textContent('#export-result') ?? '');
-    const sw = await serviceWorker(context);
-    let item: { state: string; filename: string } | undefined;
-    for (let i = 0; i < 100 && item?.state !== 'complete'; i++) {
-      item = (await sw.evaluate('chrome.downloads.search({})') as (typeof item)[])[0];
-      if (item?.state !== 'complete') await new Promise((r) => setTimeout(r, 100));
-    }
     const zip = join(work, 'bundle.zip');
-    copyFileSync(item!.filename, zip);
-    await manager.close();
+    await exportAllFromManager(context, extId, zip);
 
     const health = await (await fetch(`${backend.url}/v1/health`)).json() as { serverKey: { kid: string } };
     const keyFile = join(work, 'server-key.json');

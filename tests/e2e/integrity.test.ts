@@ -10,14 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/app';
 import {
-  clickInPageFlag, configureBackend, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker,
+  clickInPageFlag, configureBackend, exportAllFromManager, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker,
   startSyncRig, stopSyncRig, tempProfile, until, waitForPage, type FixtureServer, fillMonitorIfAsked,
 } from './support';
 
@@ -63,22 +63,8 @@ describe('integrity: flag -> edit -> sync -> export -> verify with the trusted s
   });
 
   it('exports a signed bundle that the CLI and the Python verifier accept, naming monitor, installation and receipt time', async () => {
-    const manager = await context.newPage();
-    await manager.goto(`chrome-extension://${extId}/manager.html`);
-    await manager.waitForSelector('#evidence-list tbody tr');
-    await manager.check('#select-all');
-    await manager.click('#export-selected');
-    await manager.waitForSelector('#export-result', { timeout: 30_000 });
-    assert.equal(await manager.getAttribute('#export-result', 'data-ok'), 'true', await manager.textContent('#export-result') ?? '');
-    const sw = await serviceWorker(context);
-    let item: { state: string; filename: string } | undefined;
-    for (let i = 0; i < 100 && item?.state !== 'complete'; i++) {
-      item = (await sw.evaluate('chrome.downloads.search({})') as typeof item[])[0];
-      if (item?.state !== 'complete') await new Promise((r) => setTimeout(r, 100));
-    }
     const zip = join(work, 'bundle.zip');
-    copyFileSync(item!.filename, zip);
-    await manager.close();
+    const sw = await exportAllFromManager(context, extId, zip);
 
     // The auditor pins the key the server publishes (here: the health answer, saved to a file).
     const health = await (await fetch(`${backend.url}/v1/health`)).json() as { serverKey: { kid: string } };

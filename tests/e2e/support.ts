@@ -4,7 +4,7 @@
  * loaded, and helpers that read the extension's IndexedDB from its service worker.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -477,4 +477,28 @@ export async function axeViolations(page: Page): Promise<string[]> {
     return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} [${v.impact}]: ${n.target.join(' ')} (${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)})`));
   });
   return violations;
+}
+
+/**
+ * "Ekspor" of every record from the evidence manager, as a monitor does it; waits for the browser's
+ * download and copies the bundle to `dest`. Returns the service worker (the callers read the store).
+ */
+export async function exportAllFromManager(context: BrowserContext, extId: string, dest: string): Promise<Worker> {
+  const manager = await context.newPage();
+  await manager.goto(`chrome-extension://${extId}/manager.html`);
+  await manager.waitForSelector('#evidence-list tbody tr');
+  await manager.check('#select-all');
+  await manager.click('#export-selected');
+  await manager.waitForSelector('#export-result', { timeout: 30_000 });
+  if (await manager.getAttribute('#export-result', 'data-ok') !== 'true') throw new Error(`export failed: ${await manager.textContent('#export-result')}`);
+  const sw = await serviceWorker(context);
+  let item: { state: string; filename: string } | undefined;
+  for (let i = 0; i < 100 && item?.state !== 'complete'; i++) {
+    item = (await sw.evaluate('chrome.downloads.search({})') as (typeof item)[])[0];
+    if (item?.state !== 'complete') await new Promise((r) => setTimeout(r, 100));
+  }
+  if (item?.state !== 'complete') throw new Error('the bundle download did not complete');
+  copyFileSync(item.filename, dest);
+  await manager.close();
+  return sw;
 }
