@@ -16,7 +16,7 @@
  * forward them to their own backend; their custody log is the bundle's plus an `import` event.
  */
 import { browser } from 'wxt/browser';
-import { writeBundle, type BundleItem } from '../export/bundle';
+import { ExportRefusedError, writeBundle, type BundleItem } from '../export/bundle';
 import { planImport, readImportItems } from '../export/import';
 import { bytesToBase64, downloadBlob } from '../export/download';
 
@@ -232,6 +232,15 @@ export function base64ToBytes(s: string): Uint8Array {
 
 const reason = (e: unknown) => String((e as Error)?.message ?? e);
 
+/** A refusal of the bundle writer in the monitor's words, naming the ASN of the record (never its id or a hash). */
+export function exportFailureText(lang: Lang, e: unknown): string {
+  if (e instanceof ExportRefusedError) {
+    const which = e.subject ? tx(lang, 'exportRefusedWho', { who: e.subject }) : tx(lang, 'exportRefusedSome');
+    return tx(lang, `exportRefused_${e.kind}`, { which });
+  }
+  return tx(lang, 'exportFailed', { reason: reason(e) });
+}
+
 export async function exportBundle(filter: EvidenceFilter, lang: Lang = 'id'): Promise<ExportResult> {
   const settings = await getSettings();
   const selected = await selectEvidence(filter);
@@ -244,7 +253,7 @@ export async function exportBundle(filter: EvidenceFilter, lang: Lang = 'id'): P
   try {
     built = await buildBundleBlob(selected, createdBy, now.toISOString());
   } catch (e) {
-    return { ok: false, code: 'error', message: tx(lang, 'exportFailed', { reason: reason(e) }) };
+    return { ok: false, code: 'error', message: exportFailureText(lang, e) };
   }
   let downloadId: number;
   try {

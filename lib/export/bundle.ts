@@ -103,6 +103,20 @@ export interface BundleSignature {
   signature: string;
 }
 
+/**
+ * Why the writer refuses to put a record into a bundle: stored data that does not hold together
+ * (damaged, altered or incomplete on this device), or a bundle too big for a verifier to read. The
+ * message is for logs and the CLI; `kind` and `subject` let a monitor-facing screen say it in the
+ * monitor's words.
+ */
+export type ExportRefusalKind = 'record_invalid' | 'duplicate' | 'screenshot' | 'full' | 'source_missing' | 'source' | 'custody' | 'too_large';
+export class ExportRefusedError extends Error {
+  constructor(readonly kind: ExportRefusalKind, readonly recordId: string | null, readonly subject: string | null, message: string) {
+    super(`Refusing to export: ${message}`);
+    this.name = 'ExportRefusedError';
+  }
+}
+
 /** fflate writes neither ZIP64 nor more than 65,535 entries: stay inside plain ZIP limits. */
 export const MAX_ZIP_BYTES = 0xffffffff - 1024 * 1024;
 export const MAX_ZIP_ENTRIES = 65_535;
@@ -243,32 +257,32 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     const rawId = (item?.record as { id?: unknown } | undefined)?.id;
     const parsed = evidenceRecordSchema.safeParse(item?.record);
     if (!parsed.success) {
-      throw new Error(`Refusing to export: record ${typeof rawId === 'string' ? rawId : `#${records.length + 1}`} is invalid: ${describeIssues(parsed.error)}`);
+      throw new ExportRefusedError('record_invalid', typeof rawId === 'string' ? rawId : null, null, `record ${typeof rawId === 'string' ? rawId : `#${records.length + 1}`} is invalid: ${describeIssues(parsed.error)}`);
     }
     const record = parsed.data;
-    if (ids.has(record.id)) throw new Error(`Refusing to export: record ${record.id} appears twice`);
+    if (ids.has(record.id)) throw new ExportRefusedError('duplicate', record.id, record.subject.name ?? null, `record ${record.id} appears twice`);
     ids.add(record.id);
 
     const mine: ReportFileInfo[] = [];
     const shot = await bytesOf(item.screenshot);
     const info = (await w.file(screenshotEntryPath(record.id), false).push(shot, true))!;
     if (info.sha256 !== record.screenshot.sha256) {
-      throw new Error(`Refusing to export: the screenshot of record ${record.id} does not match the SHA-256 recorded at capture (stored ${record.screenshot.sha256}, found ${info.sha256}); the stored image was altered or mixed up`);
+      throw new ExportRefusedError('screenshot', record.id, record.subject.name ?? null, `the screenshot of record ${record.id} does not match the SHA-256 recorded at capture (stored ${record.screenshot.sha256}, found ${info.sha256}); the stored image was altered or mixed up`);
     }
     mine.push(info);
     if (item.full) {
       const full = await bytesOf(item.full);
       const fi = (await w.file(screenshotEntryPath(record.id, 'full'), false).push(full, true))!;
       if (record.screenshot.full && fi.sha256 !== record.screenshot.full.sha256) {
-        throw new Error(`Refusing to export: the full-tab screenshot of record ${record.id} does not match its recorded SHA-256`);
+        throw new ExportRefusedError('full', record.id, record.subject.name ?? null, `the full-tab screenshot of record ${record.id} does not match its recorded SHA-256`);
       }
       mine.push(fi);
     }
     if (record.source) {
-      if (!item.source) throw new Error(`Refusing to export: the source HTML of record ${record.id} is missing from the store`);
+      if (!item.source) throw new ExportRefusedError('source_missing', record.id, record.subject.name ?? null, `the source HTML of record ${record.id} is missing from the store`);
       const si = (await w.file(sourceEntryPath(record.id), true).push(await bytesOf(item.source), true))!;
       if (si.sha256 !== record.source.sha256) {
-        throw new Error(`Refusing to export: the source HTML of record ${record.id} does not match its recorded SHA-256`);
+        throw new ExportRefusedError('source', record.id, record.subject.name ?? null, `the source HTML of record ${record.id} does not match its recorded SHA-256`);
       }
       mine.push(si);
     }
@@ -279,10 +293,10 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     const own: CustodyEntry[] = [];
     for (const c of item.custody ?? []) {
       if (c.recordId !== undefined && c.recordId !== record.id) {
-        throw new Error(`Refusing to export: a custody entry of record ${record.id} names record ${c.recordId}`);
+        throw new ExportRefusedError('custody', record.id, record.subject.name ?? null, `a custody entry of record ${record.id} names record ${c.recordId}`);
       }
       const entry = custodyEntrySchema.safeParse({ ...c, recordId: record.id });
-      if (!entry.success) throw new Error(`Refusing to export: custody log of record ${record.id} is invalid: ${describeIssues(entry.error)}`);
+      if (!entry.success) throw new ExportRefusedError('custody', record.id, record.subject.name ?? null, `custody log of record ${record.id} is invalid: ${describeIssues(entry.error)}`);
       own.push(entry.data);
     }
     const exportEntry: CustodyEntry = {
@@ -316,7 +330,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   });
   const manifestText = JSON.stringify(manifest, null, 2) + '\n';
   if (manifestText.length > MANIFEST_MAX_BYTES / 4 && new TextEncoder().encode(manifestText).length > MANIFEST_MAX_BYTES) {
-    throw new Error(`Refusing to export: manifest.json would exceed ${MANIFEST_MAX_BYTES} bytes, more than a verifier reads; export fewer records per bundle`);
+    throw new ExportRefusedError('too_large', null, null, `manifest.json would exceed ${MANIFEST_MAX_BYTES} bytes, more than a verifier reads; export fewer records per bundle`);
   }
   await w.writeText('manifest.json', [manifestText], true);
   await w.writeText('evidence.csv', csvChunks(records, { delimiter: opts.csvDelimiter }), true);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleToBlob, writeBundle, type BundleItem } from '../../../lib/export/bundle';
+import { bundleToBlob, ExportRefusedError, writeBundle, type BundleItem } from '../../../lib/export/bundle';
+import { exportFailureText } from '../../../lib/background/export';
 import { verifyBundle } from '../../../lib/export/verify';
 import { signerOf } from '../../../lib/integrity/keys';
 import { bytes, CREATED_BY, makeBundle, rezip, text } from './helpers';
@@ -87,6 +88,15 @@ describe('bundle round trip', () => {
     altered.screenshot = altered.screenshot.slice();
     altered.screenshot[20]! ^= 1;
     await expect(makeBundle([altered])).rejects.toThrow(/does not match the SHA-256 recorded at capture/);
+    // what the monitor reads: the ASN named, what to do, no record id, hash or English
+    const err = await makeBundle([altered]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExportRefusedError);
+    const id = exportFailureText('id', err);
+    expect(id).toContain(altered.record.subject.name!);
+    expect(id).toMatch(/tangkapan layar .* tidak sama lagi .* laporkan ke koordinator/);
+    expect(id).not.toMatch(/SHA|[0-9a-f]{12}|Refusing|record/);
+    expect(id).not.toContain(altered.record.id);
+    expect(exportFailureText('en', err)).toMatch(/^Export stopped: the screenshot of the record about /);
     const dup = makeItem();
     await expect(makeBundle([dup, dup])).rejects.toThrow(/appears twice/);
     await expect(makeBundle([makeItem()], { extensionVersion: '' })).rejects.toThrow(/Refusing to write the bundle: manifest.json does not match the schema: extensionVersion/);
