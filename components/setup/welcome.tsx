@@ -39,8 +39,12 @@ export function Welcome({ t, lang }: { t: T; lang: Lang }) {
   const focusId = useRef<string | null>(null);
 
   useEffect(() => {
-    void getSettings().then((s) => setMonitor(s.monitor));
-    void backendItem.getValue().then((b) => setServer({ baseUrl: b.baseUrl, token: b.token }));
+    // What is stored fills only the fields the monitor has not typed into yet (typing can start
+    // before storage answers; a slow answer must not wipe it).
+    void getSettings().then((s) => setMonitor((cur) => ({
+      name: cur.name || s.monitor.name, nip: cur.nip || s.monitor.nip, unit: cur.unit || s.monitor.unit,
+    })));
+    void backendItem.getValue().then((b) => setServer((cur) => ({ baseUrl: cur.baseUrl || b.baseUrl, token: cur.token || b.token })));
   }, []);
   useEffect(() => {
     if (!focusId.current) return;
