@@ -174,7 +174,15 @@ describe('exportBundle', () => {
     await insertEvidence(a.ev, { screenshot: pngBlob(bad) });
     const res = await exportBundle({}, 'en');
     expect(res.ok).toBe(false);
-    if (!res.ok) expect(res.message).toMatch(/does not match the SHA-256 recorded at capture/);
+    // said in the monitor's words: which ASN's record, what happened, what to do; no id or hash
+    if (!res.ok) {
+      expect(res.message).toMatch(/^Export stopped: the screenshot of the record about .+ is no longer the one captured/);
+      expect(res.message).not.toContain(a.ev.id);
+      expect(res.message).not.toMatch(/SHA|[0-9a-f]{16}/);
+    }
+    const id = await exportBundle({}, 'id');
+    if (!id.ok) expect(id.message).toMatch(/^Ekspor dihentikan: tangkapan layar bukti tentang .+ tidak sama lagi/);
+    expect(id.ok).toBe(false);
     expect(download).not.toHaveBeenCalled();
   });
 });
