@@ -16,7 +16,7 @@ import { browser } from 'wxt/browser';
 import type { FormDraft, MonitorValues } from '../lib/record/form-draft';
 import { sameGestures, sameValues } from '../lib/record/form-draft';
 import { pickResultKey, type EvidenceView, type PickField, type PickResult, type SaveEvidenceReply } from '../lib/messages';
-import { getSettings, settingsItem } from '../lib/settings';
+import { cleanMonitor, getSettings, settingsItem } from '../lib/settings';
 import type { GestureMark, SetGesturesResult } from '../lib/workbench-protocol';
 import { send } from './api';
 import { CapturePanel } from './capture-panel';
@@ -162,7 +162,7 @@ export function ReviewPage({ id }: { id: string }) {
           return false;
         }
         const s = await settingsItem.getValue();
-        await settingsItem.setValue({ ...s, monitor: { name: monitor.name.trim(), nip: monitor.nip.trim(), unit: monitor.unit.trim() } });
+        await settingsItem.setValue({ ...s, monitor: cleanMonitor(monitor).value });
       }
       // Gesture marks first (their own message; the background checks every box lies inside the
       // screenshot and logs the change), then the form, which queues the record.

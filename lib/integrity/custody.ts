@@ -10,7 +10,7 @@
  * committed only if the head is still the same (lib/db/evidence-db.ts appendSignedCustody).
  */
 import { sha256HexOfText } from '../export/sha256';
-import { signText, textVerifier, type PublicJwk, type Signer, type SigningKey, type TextVerifier } from './keys';
+import { importVerifyKey, signText, verifyText, type PublicJwk, type Signer, type SigningKey } from './keys';
 import { canonicalJson } from './canonical';
 
 export interface CustodyLink {
@@ -105,8 +105,8 @@ export function verifyCustody(recordId: string, log: readonly CustodyLink[], inp
 /**
  * Hash links and signatures. `keys` maps key ids to public keys; with `requireSigned` every entry
  * must be signed by a known key whose thumbprint is its id. Linear in entries: each entry's hash
- * input is built once (for its hash and its signature), and signatures are checked in parallel
- * batches (WebCrypto spreads them over threads, in the browser and in Node alike).
+ * input is built once (for its hash and its signature), each key is imported once, and signatures
+ * are checked in parallel batches (WebCrypto spreads them over threads, in the browser and in Node).
  */
 export async function verifySignedCustody(
   recordId: string, log: readonly CustodyLink[], keys: ReadonlyMap<string, PublicJwk>, requireSigned: boolean,
@@ -114,7 +114,7 @@ export async function verifySignedCustody(
   const inputs: string[] = [];
   const chain = verifyCustody(recordId, log, inputs);
   if (!chain.ok) return chain;
-  const cache = new Map<string, TextVerifier | null>();
+  const cache = new Map<string, CryptoKey | null>();
   const BATCH = 256;
   for (let from = 0; from < log.length; from += BATCH) {
     const results: Promise<boolean>[] = [];
@@ -128,11 +128,11 @@ export async function verifySignedCustody(
       if (!e.keyId || !e.sig) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) has a key id without a signature or the reverse`, reasonId: `entri ${i + 1} (${e.action}) tanda tangannya tidak lengkap` };
       if (!cache.has(e.keyId)) {
         const jwk = keys.get(e.keyId);
-        cache.set(e.keyId, jwk ? await textVerifier(jwk).catch(() => null) : null);
+        cache.set(e.keyId, jwk ? await importVerifyKey(jwk).catch(() => null) : null);
       }
-      const verify = cache.get(e.keyId);
-      if (!verify) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) is signed by an unknown key ${e.keyId.slice(0, 16)}`, reasonId: `entri ${i + 1} (${e.action}) ditandatangani kunci yang tidak dikenal ${e.keyId.slice(0, 16)}` };
-      results.push(verify(e.sig, inputs[i]!));
+      const key = cache.get(e.keyId);
+      if (!key) return { ok: false, index: i, reason: `entry ${i + 1} (${e.action}) is signed by an unknown key ${e.keyId.slice(0, 16)}`, reasonId: `entri ${i + 1} (${e.action}) ditandatangani kunci yang tidak dikenal ${e.keyId.slice(0, 16)}` };
+      results.push(verifyText(key, e.sig, inputs[i]!));
       at.push(i);
     }
     const bad = (await Promise.all(results)).indexOf(false);

@@ -78,15 +78,6 @@ export function importVerifyKey(jwk: PublicJwk): Promise<CryptoKey> {
   return crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, EC_ALG, false, ['verify']);
 }
 
-/** One key's signature check. */
-export type TextVerifier = (sig: string, text: string) => Promise<boolean>;
-
-/** A verifier for one public key (imported once). Rejects when the key cannot be imported. */
-export async function textVerifier(jwk: PublicJwk): Promise<TextVerifier> {
-  const key = await importVerifyKey(jwk);
-  return (sig, text) => verifyText(key, sig, text);
-}
-
 /** True when `sig` (base64url r||s) is a valid signature over the UTF-8 bytes of `text`. */
 export async function verifyText(key: CryptoKey | PublicJwk, sig: string, text: string): Promise<boolean> {
   try {
