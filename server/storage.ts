@@ -12,6 +12,9 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
+import { AUTH_MIGRATION } from './auth/schema';
+import { FILES_MIGRATION } from './files/schema';
+import { TEAM_MIGRATION } from './team/schema';
 
 export interface NewEvidence {
   id: string;
@@ -85,6 +88,8 @@ export type InsertResult = { inserted: true; row: StoredEvidence } | { inserted:
 
 export interface EvidenceStorage {
   readonly driver: 'pglite' | 'postgres';
+  /** the SQL connection the team, auth and file modules share */
+  readonly db: SqlDriver;
   migrate(): Promise<void>;
   /** Inserts unless a row with the same id exists; then returns that row untouched. */
   insert(row: NewEvidence): Promise<InsertResult>;
@@ -194,6 +199,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  FILES_MIGRATION,
+  TEAM_MIGRATION,
+  AUTH_MIGRATION,
 ];
 
 /** record_json is text (canonical JSON), not jsonb: jsonb rejects \\u0000, page text may hold anything.
@@ -280,7 +288,7 @@ function keyFromRow(r: KeyRow): InstallationKey {
 const noNul = (s: string): string => s.replace(/\u0000/g, '');
 
 export class SqlEvidenceStorage implements EvidenceStorage {
-  constructor(private readonly db: SqlDriver) {}
+  constructor(readonly db: SqlDriver) {}
 
   get driver(): 'pglite' | 'postgres' {
     return this.db.name;
