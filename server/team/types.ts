@@ -128,3 +128,52 @@ export interface AuditEntry {
 
 /** What a monitor's extension may learn about an account or NIP: counts only. */
 export interface TeamKnowledge { key: string; findings: number; open: number; lastAt: string | null }
+
+/** Who acts (a signed-in person or a token). */
+export interface Actor { name: string; role: Role }
+
+/** Refusals of the register and workflow; the route answers 404/409/422 with `code`. */
+export class TeamError extends Error {
+  constructor(
+    readonly status: 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The team register (server/team/register.ts implements it). Every change (status, merge, split)
+ * appends one signed audit entry in the same transaction.
+ */
+export interface TeamApi {
+  /** Files one stored record (after insert or amendment) under its ASN and finding; idempotent. */
+  indexEvidence(evidenceId: string): Promise<void>;
+  /** Indexes every stored record not indexed yet (databases from before migration 5). */
+  backfill(): Promise<number>;
+  inbox(filter: InboxFilter, page: number, pageSize: number): Promise<Page<InboxItem>>;
+  /** distinct monitors and platforms and units seen, for the filter form */
+  facets(): Promise<{ monitors: string[]; platforms: string[]; units: string[] }>;
+  subjects(filter: { q?: string; openOnly?: boolean }, page: number, pageSize: number): Promise<Page<SubjectSummary>>;
+  subject(id: number): Promise<SubjectDetail | null>;
+  finding(id: number): Promise<Finding | null>;
+  /** the finding a record belongs to */
+  findingOf(evidenceId: string): Promise<Finding | null>;
+  changeStatus(findingId: number, change: StatusChange, actor: Actor): Promise<Finding>;
+  mergeSubjects(fromId: number, intoId: number, actor: Actor): Promise<SubjectDetail>;
+  splitSubject(id: number, actor: Actor): Promise<SubjectDetail>;
+  mergeFindings(fromId: number, intoId: number, actor: Actor): Promise<Finding>;
+  splitFinding(id: number, actor: Actor): Promise<Finding>;
+  /** record ids of a subject's findings (for the per-ASN export), oldest first */
+  evidenceIdsOfSubject(id: number): Promise<string[]>;
+  /** record ids matching an inbox filter (for the per-filter export), oldest first, at most `limit` */
+  evidenceIds(filter: InboxFilter, limit: number): Promise<string[]>;
+  /** Appends one entry (also used for token, key and person changes). */
+  audit(actor: Actor, action: string, target: string, detail: Record<string, unknown>): Promise<AuditEntry>;
+  auditLog(filter: { target?: string }, page: number, pageSize: number): Promise<Page<AuditEntry>>;
+  /** Re-checks the whole chain and every signature; ok:false names the first bad seq. */
+  verifyAudit(): Promise<{ ok: true; entries: number } | { ok: false; seq: number; problem: string }>;
+  /** Counts per NIP or account URL (normalised), for a monitor's extension. */
+  knowledge(keys: { nips: string[]; accounts: string[] }): Promise<TeamKnowledge[]>;
+}
