@@ -3,8 +3,9 @@
  * docs/sync-protocol.md and docs/server.md). `startServer` is what tests, e2e suites and the CLI
  * (server/main.ts) use.
  */
-import { mkdir, readFile, unlink } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +19,11 @@ import { canonicalJson } from './canonical';
 import { exportRecords, EXPORT_MAX_RECORDS } from './export';
 import { loadOrCreateServerKey } from './keys';
 import { FaultQueue, validateFaults, type FaultSpec } from './faults';
-import { renderRecordsPage } from './html';
 import { HttpError } from './http-error';
 import { depthProblem, shapeProblem, unknownFields } from './json-guard';
 import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
-import { loadOrCreateDevTokens, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
+import { ALL_SCOPES, loadOrCreateDevTokens, ROLE_SCOPES, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
+import { openFileStore, type FileStore, type FileStoreKind, DatabaseFileStore } from './files/store';
 import {
   discardRest, moveIntoPlace, prepareTempDir, readUpload, removeFiles, tooLarge, UploadSlots, type FilePart, type Upload,
 } from './upload';
@@ -75,6 +76,12 @@ export interface ServerOptions {
   publicListing?: boolean;
   /** The server's signing key (JWK with its private part); made on first start. Default <dataDir>/server-key.json. */
   serverKeyFile?: string;
+  /**
+   * Where screenshots and sources are kept: 'database' (every server process on one PostgreSQL
+   * sees them; the default with databaseUrl) or 'disk' (<dataDir>/screenshots; the default for
+   * the embedded PGlite).
+   */
+  files?: FileStoreKind;
   /** One line per request; false = silent. Default console.log. Never receives tokens. */
   log?: ((line: string) => void) | false;
 }
@@ -83,6 +90,8 @@ export interface RunningServer {
   url: string;
   port: number;
   storage: EvidenceStorage;
+  /** where the evidence files are (disk or database) */
+  files: FileStore;
   screenshotsDir: string;
   /** the public key receipts are signed with (as /v1/health publishes it) */
   serverKey: ServerKeyJwk;
@@ -108,21 +117,19 @@ const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Expose-Headers': 'Retry-After',
 };
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
+function send(reply: FastifyReply, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
+  if (reply.sent || reply.raw.destroyed) return;
+  reply.code(status).headers({
     ...CORS_HEADERS,
     'Content-Type': type,
-    'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...headers,
-  });
-  res.end(body);
+  }).send(body);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
+function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(reply, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
 }
 
 function bearer(req: IncomingMessage, allowBasic = false): string | null {
@@ -217,12 +224,46 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let draining = 0;
   const serverKey = await loadOrCreateServerKey(options.serverKeyFile ?? join(dataDir, 'server-key.json'));
   const storage = await openStorage({ databaseUrl: options.databaseUrl ?? null, dbDir: join(dataDir, 'db') });
+  const files = openFileStore(options.files ?? (options.databaseUrl ? 'database' : 'disk'), storage.db, screenshotsDir);
+  if (files instanceof DatabaseFileStore) {
+    const copied = await files.importFromDisk(screenshotsDir);
+    if (copied > 0) log(`files: ${copied} file(s) copied from ${screenshotsDir} into the database`);
+  }
+  /** Tokens issued from the workspace (set once the workspace's sign-in service is up). */
+  let issuedTokens: ((token: string) => Promise<{ monitor: string; role: Role; enabled: boolean } | null>) | null = null;
+  const notes = new WeakMap<FastifyRequest, string>();
+  const app = Fastify({
+    requestTimeout: 120_000,
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    // A path that is not valid percent-encoding: the same JSON answer as every other refusal.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const recordPath = /^\/v1\/evidence\//.test(request.raw.url ?? '');
+      reply.code(400).headers({ ...CORS_HEADERS, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
+        .type('application/json; charset=utf-8').send(JSON.stringify({ error: recordPath ? 'malformed record id' : `malformed request: ${error.message}` }));
+    },
+    bodyLimit: 1024 * 1024,
+    logger: false,
+  });
+  // The API reads its bodies itself (uploads stream through busboy): no parser consumes them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
   const hanging = new Set<() => void>();
   let closing = false;
 
-  function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): string {
-    return authorizeRole(req, scope, allowBasic).monitor;
+  async function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): Promise<string> {
+    return (await authorizeRole(req, scope, allowBasic)).monitor;
+  }
+
+  /** Who a token is: one from the config, else one the coordinator issued in the workspace. */
+  async function identify(presented: string | null): Promise<ReturnType<TokenStore['identify']>> {
+    const fromConfig = tokens.identify(presented);
+    if (fromConfig.ok || fromConfig.status === 403 || !presented || !issuedTokens) return fromConfig;
+    const issued = await issuedTokens(presented);
+    if (!issued) return fromConfig;
+    if (!issued.enabled) return { ok: false, status: 403, error: 'token disabled' };
+    return { ok: true, monitor: issued.monitor, role: issued.role, scopes: ALL_SCOPES.filter((s) => ROLE_SCOPES[issued.role].includes(s)) };
   }
 
   /** Read isolation (shared contracts section 5): a monitor reads its own records, a coordinator or an auditor all. */
@@ -233,8 +274,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return who.role !== 'monitor' || row.monitor === who.monitor;
   }
 
-  function authorizeRole(req: IncomingMessage, scope: Scope, allowBasic = false): { monitor: string; role: Role } {
-    const result = tokens.authenticate(bearer(req, allowBasic), scope);
+  async function authorizeRole(req: IncomingMessage, scope: Scope, allowBasic = false): Promise<{ monitor: string; role: Role }> {
+    const who = await identify(bearer(req, allowBasic));
+    const result = !who.ok ? who
+      : who.scopes.includes(scope) ? { ok: true as const, monitor: who.monitor, role: who.role }
+        : { ok: false as const, status: 403 as const, error: `a ${who.role} token may not ${scope}` };
     if (!result.ok) {
       const headers: Record<string, string> =
         result.status === 401
@@ -417,9 +461,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const sourcePath = source ? `${record.id}/source-${source.sha256}.html` : null;
     // Files first (fsync, rename, fsync of the folder), then the row: a crash leaves at most orphan
     // files, never a row without its files.
-    await moveIntoPlace(shot.path, join(screenshotsDir, relPath));
-    if (full) await moveIntoPlace(full.path, join(screenshotsDir, fullPath!));
-    if (source) await moveIntoPlace(source.path, join(screenshotsDir, sourcePath!));
+    await files.put(relPath, shot.path, sha256);
+    if (full) await files.put(fullPath!, full.path, full.sha256);
+    if (source) await files.put(sourcePath!, source.path, source.sha256);
     const receivedAt = new Date().toISOString();
     const signedReceipt = await newReceipt(receivedAt);
     const row: NewEvidence = {
@@ -446,7 +490,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Lost a race. Our files are only garbage where the stored row points at other ones.
     const kept = new Set([result.existing.screenshotPath, result.existing.fullPath, result.existing.sourcePath]);
     for (const p of [relPath, fullPath, sourcePath]) {
-      if (p && !kept.has(p)) await unlink(join(screenshotsDir, p)).catch(() => {});
+      if (p && !kept.has(p)) await files.discard(p);
     }
     return compare(result.existing);
   }
@@ -458,7 +502,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
   }
 
-  async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<string> {
+  async function handlePost(request: FastifyRequest, reply: FastifyReply): Promise<string> {
+    const req = request.raw;
     const fault = testHooks ? faults.take() : null;
     const beforeStore =
       fault !== null &&
@@ -472,34 +517,64 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           hanging.add(done);
           if (fault.ms) setTimeout(done, fault.ms).unref();
         });
-        res.destroy();
+        reply.hijack();
+        reply.raw.destroy();
         return 'fault=hang';
       }
       if (fault.type === 'garbageJson') {
-        send(res, 201, '{"id": <html>oops', 'application/json; charset=utf-8');
+        send(reply, 201, '{"id": <html>oops', 'application/json; charset=utf-8');
         return 'fault=garbageJson-before-store';
       }
-      sendJson(res, fault.status ?? 500, { error: 'injected fault' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      sendJson(reply, fault.status ?? 500, { error: 'injected fault' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
       return `fault=status${fault.status ?? 500}`;
     }
-    const monitor = authorize(req, 'upload');
+    const monitor = await authorize(req, 'upload');
     const { status, receipt } = await receive(req, monitor);
     if (fault?.type === 'status') {
-      sendJson(res, fault.status ?? 500, { error: 'injected fault after store' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      sendJson(reply, fault.status ?? 500, { error: 'injected fault after store' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
       return `fault=status${fault.status ?? 500}-after-store monitor=${monitor} id=${receipt.id}`;
     }
     if (fault?.type === 'garbageJson') {
-      send(res, 201, '{"id": "' + receipt.id + '", "receivedAt": <html>oops', 'application/json; charset=utf-8');
+      send(reply, 201, '{"id": "' + receipt.id + '", "receivedAt": <html>oops', 'application/json; charset=utf-8');
       return `fault=garbageJson monitor=${monitor} id=${receipt.id}`;
     }
     if (fault?.type === 'wrongSha256') {
       const wrong = receipt.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-      sendJson(res, 200, { ...receipt, sha256: wrong });
+      sendJson(reply, 200, { ...receipt, sha256: wrong });
       return `fault=wrongSha256 monitor=${monitor} id=${receipt.id}`;
     }
-    sendJson(res, status, receipt);
+    sendJson(reply, status, receipt);
     return `monitor=${monitor} id=${receipt.id}`;
   }
+
+  app.setErrorHandler(async (e: unknown, request, reply) => {
+    const req = request.raw;
+    // Fastify's own refusals (a bad URL, a body its parsers refuse) carry a 4xx statusCode.
+    const fw = e as { statusCode?: number; message?: string };
+    const known = e instanceof HttpError ? e
+      : typeof fw.statusCode === 'number' && fw.statusCode >= 400 && fw.statusCode < 500 ? new HttpError(fw.statusCode, fw.message ?? 'bad request') : null;
+    const status = known ? known.status : 500;
+    // An early reply (401, 403, 429, 400 before the whole body arrived): read and discard the
+    // rest of the body first (bounded), so the client reads this answer instead of having its
+    // upload cut off (EPIPE/ECONNRESET, which it would retry). 413, or a body that does not end
+    // within the bounds: answer and close the connection.
+    const close = status === 413 || (!req.complete && !(await finishBody(req)));
+    const headers = { ...CORS_HEADERS, ...(known ? known.headers : {}), ...(close ? { Connection: 'close' } : {}) };
+    if (known) notes.set(request, known.message);
+    else notes.set(request, (e as Error)?.message ?? String(e));
+    const body = known ? { error: known.message, ...(known.code ? { code: known.code } : {}) } : { error: 'internal server error' };
+    reply.code(status).headers({ ...headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
+      .type('application/json; charset=utf-8').send(JSON.stringify(body));
+    return reply;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    log(`${request.method} ${request.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms ${notes.get(request) ?? ''}`.trimEnd());
+  });
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   function parseLimit(url: URL): number {
     const v = url.searchParams.get('limit');
@@ -508,102 +583,160 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return Math.min(Number(v), 1000);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const method = req.method ?? 'GET';
+  const urlOf = (request: FastifyRequest): URL => new URL(request.raw.url ?? '/', 'http://localhost');
 
-    if (method === 'OPTIONS') {
-      const headers: Record<string, string> = {
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Allow-Headers': 'Authorization, Idempotency-Key, Content-Type',
-        'Access-Control-Max-Age': '600',
-      };
-      // Chrome's Private Network Access preflight (public page -> 127.0.0.1 / LAN server).
-      if (req.headers['access-control-request-private-network'] === 'true') {
-        headers['Access-Control-Allow-Private-Network'] = 'true';
-      }
-      res.writeHead(204, { ...CORS_HEADERS, ...headers, 'Content-Length': '0' });
-      res.end();
+  /** The record id in a path, checked (400 when malformed). */
+  function recordIdParam(raw: string | undefined): string {
+    const id = raw ?? '';
+    if (!UUID_LIKE.test(id)) throw new HttpError(400, 'malformed record id');
+    return id;
+  }
+
+  /** Answers a CORS preflight (also Chrome's Private Network Access preflight: public page -> 127.0.0.1 / LAN server). */
+  function preflight(request: FastifyRequest, reply: FastifyReply): void {
+    const headers: Record<string, string> = {
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Authorization, Idempotency-Key, Content-Type',
+      'Access-Control-Max-Age': '600',
+    };
+    if (request.headers['access-control-request-private-network'] === 'true') headers['Access-Control-Allow-Private-Network'] = 'true';
+    reply.code(204).headers({ ...CORS_HEADERS, ...headers, 'Content-Length': '0' }).send();
+  }
+
+  /**
+   * One API path, its handlers by method: another method gets 405 with Allow, OPTIONS the CORS
+   * preflight. A handler returns the note for the request log line.
+   */
+  type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<string>;
+  function api(url: string, handlers: Partial<Record<'GET' | 'POST' | 'DELETE', Handler>>, allowHead = false): void {
+    const allow = [...Object.keys(handlers), ...(allowHead ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    app.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url,
+      handler: async (request, reply) => {
+        const method = request.method;
+        if (method === 'OPTIONS') {
+          preflight(request, reply);
+          return reply;
+        }
+        const handler = handlers[method as 'GET' | 'POST' | 'DELETE'] ?? (method === 'HEAD' && allowHead ? handlers.GET : undefined);
+        if (!handler) throw new HttpError(405, 'method not allowed', { Allow: allow });
+        notes.set(request, await handler(request, reply));
+        return reply;
+      },
+    });
+  }
+
+  api('/v1/health', {
+    GET: async (_request, reply) => {
+      sendJson(reply, 200, { ok: true, version: SERVER_VERSION, protocol: 2, maxBytes, serverKey: serverKey.jwk });
       return '';
-    }
+    },
+  }, true);
 
-    if (path === '/v1/health') {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
-      sendJson(res, 200, { ok: true, version: SERVER_VERSION, protocol: 2, maxBytes, serverKey: serverKey.jwk });
-      return '';
-    }
-
-    if (path === '/v1/whoami') {
-      // The extension's connection test: is this token known, enabled, and may it upload?
-      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
-      const who = tokens.identify(bearer(req));
+  api('/v1/whoami', {
+    // The extension's connection test: is this token known, enabled, and may it upload?
+    GET: async (request, reply) => {
+      const who = await identify(bearer(request.raw));
       if (!who.ok) {
         throw new HttpError(who.status, who.error, who.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="asn-evidence"' } : {},
           who.status === 403 ? 'token_disabled' : undefined);
       }
-      sendJson(res, 200, { monitor: who.monitor, role: who.role, scopes: who.scopes });
+      sendJson(reply, 200, { monitor: who.monitor, role: who.role, scopes: who.scopes });
       return `${who.role}=${who.monitor} whoami`;
-    }
+    },
+  });
 
-    if (path === '/v1/evidence') {
-      if (method === 'POST') return handlePost(req, res);
-      if (method === 'GET') {
-        const who = authorizeRole(req, 'list');
-        const filter = readFilter(who);
-        sendJson(res, 200, { records: await storage.list(parseLimit(url), filter), total: await storage.count(filter) });
-        return `${who.role}=${who.monitor}`;
-      }
-      throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, OPTIONS' });
-    }
+  api('/v1/evidence', {
+    POST: (request, reply) => handlePost(request, reply),
+    GET: async (request, reply) => {
+      const who = await authorizeRole(request.raw, 'list');
+      const filter = readFilter(who);
+      sendJson(reply, 200, { records: await storage.list(parseLimit(urlOf(request)), filter), total: await storage.count(filter) });
+      return `${who.role}=${who.monitor}`;
+    },
+  });
 
-    const detail = /^\/v1\/evidence\/([^/]+)(?:\/(screenshot|full|source|versions))?$/.exec(path);
-    if (detail) {
-      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
-      const who = authorizeRole(req, 'list');
-      let id: string;
-      try {
-        id = decodeURIComponent(detail[1] ?? '');
-      } catch {
-        throw new HttpError(400, 'malformed record id');
-      }
-      if (!UUID_LIKE.test(id)) throw new HttpError(400, 'malformed record id');
-      const row = await storage.get(id);
-      // Another monitor's record is answered exactly as one that does not exist (read isolation).
-      if (!row || !mayRead(who, row)) throw new HttpError(404, 'no such record');
-      if (detail[2] === 'versions') {
-        // The versions amendments replaced, oldest first, each with its own receipt; the current one is the record itself.
-        const versions = await storage.versions(row.id);
-        sendJson(res, 200, {
-          id: row.id, version: row.version,
-          versions: versions.map((v) => ({
-            version: v.version, receivedAt: v.receivedAt, supersededAt: v.supersededAt, monitor: v.monitor, sha256: v.sha256,
-            record: JSON.parse(v.recordJson) as unknown, receipt: JSON.parse(v.receiptJson) as unknown, custody: JSON.parse(v.custodyJson) as unknown,
-          })),
-        });
-      } else if (detail[2]) {
-        const rel = detail[2] === 'screenshot' ? row.screenshotPath : detail[2] === 'full' ? row.fullPath : row.sourcePath;
-        if (!rel) throw new HttpError(404, `this record has no ${detail[2]}`);
-        const bytes = await readFile(join(screenshotsDir, rel));
-        if (detail[2] === 'source') {
-          // The flagged item's HTML as captured: text to read, never a page to render here.
-          send(res, 200, bytes, 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; sandbox", 'Content-Disposition': 'attachment; filename="source.html"' });
-        } else send(res, 200, bytes, 'image/png');
-      } else {
-        sendJson(res, 200, {
-          id: row.id, receivedAt: row.receivedAt, monitor: row.monitor, sha256: row.sha256,
-          version: row.version, amendedAt: row.amendedAt,
-          screenshotBytes: row.screenshotBytes, record: JSON.parse(row.recordJson) as unknown,
-          receipt: JSON.parse(row.receiptJson) as unknown, custody: JSON.parse(row.custodyJson) as unknown,
-        });
-      }
+  /** The stored row a reader may see (another monitor's record is answered exactly as one that does not exist). */
+  async function readableRow(request: FastifyRequest): Promise<{ who: { monitor: string; role: Role }; row: StoredEvidence }> {
+    const who = await authorizeRole(request.raw, 'list');
+    const id = recordIdParam((request.params as { id?: string }).id);
+    const row = await storage.get(id);
+    if (!row || !mayRead(who, row)) throw new HttpError(404, 'no such record');
+    return { who, row };
+  }
+
+  api('/v1/evidence/:id', {
+    GET: async (request, reply) => {
+      const { who, row } = await readableRow(request);
+      sendJson(reply, 200, {
+        id: row.id, receivedAt: row.receivedAt, monitor: row.monitor, sha256: row.sha256,
+        version: row.version, amendedAt: row.amendedAt,
+        screenshotBytes: row.screenshotBytes, record: JSON.parse(row.recordJson) as unknown,
+        receipt: JSON.parse(row.receiptJson) as unknown, custody: JSON.parse(row.custodyJson) as unknown,
+      });
       return `${who.role}=${who.monitor} id=${row.id}`;
-    }
+    },
+  });
 
-    if (path === '/v1/export') {
-      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
-      const who = authorizeRole(req, 'list');
+  api('/v1/evidence/:id/versions', {
+    GET: async (request, reply) => {
+      const { who, row } = await readableRow(request);
+      // The versions amendments replaced, oldest first, each with its own receipt; the current one is the record itself.
+      const versions = await storage.versions(row.id);
+      sendJson(reply, 200, {
+        id: row.id, version: row.version,
+        versions: versions.map((v) => ({
+          version: v.version, receivedAt: v.receivedAt, supersededAt: v.supersededAt, monitor: v.monitor, sha256: v.sha256,
+          record: JSON.parse(v.recordJson) as unknown, receipt: JSON.parse(v.receiptJson) as unknown, custody: JSON.parse(v.custodyJson) as unknown,
+        })),
+      });
+      return `${who.role}=${who.monitor} id=${row.id} versions`;
+    },
+  });
+
+  for (const part of ['screenshot', 'full', 'source'] as const) {
+    api(`/v1/evidence/:id/${part}`, {
+      GET: async (request, reply) => {
+        const { who, row } = await readableRow(request);
+        const rel = part === 'screenshot' ? row.screenshotPath : part === 'full' ? row.fullPath : row.sourcePath;
+        const bytes = rel ? await files.get(rel) : null;
+        if (!bytes) throw new HttpError(404, `this record has no ${part}`);
+        if (part === 'source') {
+          // The flagged item's HTML as captured: text to read, never a page to render here.
+          send(reply, 200, bytes, 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; sandbox", 'Content-Disposition': 'attachment; filename="source.html"' });
+        } else send(reply, 200, bytes, 'image/png');
+        return `${who.role}=${who.monitor} id=${row.id} ${part}`;
+      },
+    });
+  }
+
+  /** Streams a bundle of these rows (the same format as the extension's) as the reply. */
+  async function streamExport(reply: FastifyReply, rows: StoredEvidence[], exportedBy: string, label: string): Promise<string> {
+    const name = `bukti-asn-${label}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.zip`;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    try {
+      const out = await exportRecords({
+        rows, storage, files, serverKey, exportedBy,
+        onChunk: async (chunk, final) => {
+          if (!res.write(chunk)) await new Promise<void>((ok) => res.once('drain', () => ok()));
+          if (final) res.end();
+        },
+      });
+      return `export records=${out.recordCount} bytes=${out.size}`;
+    } catch (e) {
+      res.destroy(e as Error); // the client sees a cut download, never a bundle that looks whole
+      return `export failed: ${(e as Error).message}`;
+    }
+  }
+
+  api('/v1/export', {
+    GET: async (request, reply) => {
+      const who = await authorizeRole(request.raw, 'list');
       if (who.role === 'monitor') throw new HttpError(403, 'only a coordinator or an auditor may export from the server', {}, 'forbidden');
+      const url = urlOf(request);
       const idsParam = url.searchParams.get('ids');
       const ids = idsParam === null ? undefined : idsParam.split(',').filter(Boolean);
       if (ids && (ids.length === 0 || ids.length > EXPORT_MAX_RECORDS || ids.some((x) => !UUID_LIKE.test(x)))) throw new HttpError(400, 'ids must be a comma-separated list of record ids');
@@ -611,66 +744,61 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const rows = await storage.rows({ ids, monitor: monitorParam }, EXPORT_MAX_RECORDS + 1);
       if (rows.length === 0) throw new HttpError(404, 'no records match');
       if (rows.length > EXPORT_MAX_RECORDS) throw new HttpError(400, `more than ${EXPORT_MAX_RECORDS} records: export fewer at a time (ids=... or monitor=...)`);
-      const name = `bukti-asn-server-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.zip`;
-      res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-      try {
-        const out = await exportRecords({
-          rows, storage, screenshotsDir, serverKey, exportedBy: who.monitor,
-          onChunk: async (chunk, final) => {
-            if (!res.write(chunk)) await new Promise<void>((ok) => res.once('drain', () => ok()));
-            if (final) res.end();
-          },
-        });
-        return `${who.role}=${who.monitor} export records=${out.recordCount} bytes=${out.size}`;
-      } catch (e) {
-        res.destroy(e as Error); // the client sees a cut download, never a bundle that looks whole
-        return `export failed: ${(e as Error).message}`;
-      }
-    }
+      const note = await streamExport(reply, rows, who.monitor, 'server');
+      log(`GET /v1/export 200 ${who.role}=${who.monitor} ${note}`);
+      return note;
+    },
+  });
 
-    if (path === '/v1/keys') {
-      if (method !== 'GET') throw new HttpError(405, 'method not allowed', { Allow: 'GET, OPTIONS' });
-      const who = authorizeRole(req, 'list');
+  api('/v1/keys', {
+    GET: async (request, reply) => {
+      const who = await authorizeRole(request.raw, 'list');
       if (who.role === 'monitor') throw new HttpError(403, 'only a coordinator or an auditor may list device keys', {}, 'forbidden');
-      sendJson(res, 200, { keys: await storage.listKeys() });
+      sendJson(reply, 200, { keys: await storage.listKeys() });
       return `monitor=${who.monitor}`;
-    }
-    const decide = /^\/v1\/keys\/([^/]+)\/(approve|revoke)$/.exec(path);
-    if (decide) {
-      if (method !== 'POST') throw new HttpError(405, 'method not allowed', { Allow: 'POST, OPTIONS' });
-      const who = authorizeRole(req, 'keys');
-      const keyId = decide[1] ?? '';
-      if (!/^[0-9a-f]{64}$/.test(keyId)) throw new HttpError(400, 'malformed key id (64 hex digits)');
-      const key = await storage.decideKey(keyId, decide[2] === 'approve' ? 'approved' : 'revoked', who.monitor, new Date().toISOString());
-      if (!key) throw new HttpError(404, 'no such key');
-      sendJson(res, 200, key);
-      return `coordinator=${who.monitor} ${decide[2]} key=${keyId.slice(0, 16)}`;
-    }
+    },
+  });
+  for (const action of ['approve', 'revoke'] as const) {
+    api(`/v1/keys/:keyId/${action}`, {
+      POST: async (request, reply) => {
+        const who = await authorizeRole(request.raw, 'keys');
+        const keyId = (request.params as { keyId?: string }).keyId ?? '';
+        if (!/^[0-9a-f]{64}$/.test(keyId)) throw new HttpError(400, 'malformed key id (64 hex digits)');
+        const key = await storage.decideKey(keyId, action === 'approve' ? 'approved' : 'revoked', who.monitor, new Date().toISOString());
+        if (!key) throw new HttpError(404, 'no such key');
+        sendJson(reply, 200, key);
+        return `coordinator=${who.monitor} ${action} key=${keyId.slice(0, 16)}`;
+      },
+    });
+  }
 
-    if (path === '/' || path === '/records') {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
-      // publicListing: the operator made the list public, all of it; else what the token may read.
-      const who = options.publicListing ? null : authorizeRole(req, 'list', true);
-      const filter = who ? readFilter(who) : {};
-      const html = renderRecordsPage(await storage.list(parseLimit(url), filter), { version: SERVER_VERSION, total: await storage.count(filter) });
-      send(res, 200, html, 'text/html; charset=utf-8', {
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-        'Referrer-Policy': 'no-referrer',
-        'X-Frame-Options': 'DENY',
-      });
-      return who ? `${who.role}=${who.monitor}` : 'public';
-    }
+  // The old record list: the team's workspace replaced it.
+  for (const url of ['/', '/records']) {
+    api(url, {
+      GET: async (_request, reply) => {
+        reply.code(303).headers({ Location: '/posko', 'Cache-Control': 'no-store' }).send();
+        return 'to /posko';
+      },
+    }, true);
+  }
 
-    if (testHooks && path === '/__test/memory') {
+  if (testHooks) {
+    api('/__test/memory', {
       // The server's own memory, for tests that run it in another process.
-      sendJson(res, 200, process.memoryUsage());
+      GET: async (_request, reply) => {
+        sendJson(reply, 200, process.memoryUsage());
+        return '';
+      },
+    });
+    const listFaults = async (_request: FastifyRequest, reply: FastifyReply): Promise<string> => {
+      sendJson(reply, 200, { faults: faults.list() });
       return '';
-    }
-
-    if (testHooks && path === '/__test/faults') {
-      if (method === 'POST') {
+    };
+    api('/__test/faults', {
+      GET: listFaults,
+      POST: async (request, reply) => {
         let body = '';
-        for await (const chunk of req as AsyncIterable<Buffer>) {
+        for await (const chunk of request.raw as AsyncIterable<Buffer>) {
           body += chunk.toString('utf8');
           if (body.length > 65536) throw new HttpError(413, 'too large');
         }
@@ -681,17 +809,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           throw new HttpError(400, (e as Error).message);
         }
         faults.set(specs);
-      } else if (method === 'DELETE') {
+        return listFaults(request, reply);
+      },
+      DELETE: async (request, reply) => {
         faults.set([]);
-      } else if (method !== 'GET') {
-        throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST, DELETE' });
-      }
-      sendJson(res, 200, { faults: faults.list() });
-      return '';
-    }
-
-    throw new HttpError(404, 'not found');
+        return listFaults(request, reply);
+      },
+    });
   }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.method === 'OPTIONS') {
+      preflight(request, reply);
+      return reply;
+    }
+    throw new HttpError(404, 'not found');
+  });
 
   /** Reads and discards the rest of a refused request's body; false when it is too large, too slow, or too many are being discarded. */
   async function finishBody(req: IncomingMessage): Promise<boolean> {
@@ -706,49 +839,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   }
 
-  const server: Server = createServer((req, res) => {
-    const started = Date.now();
-    route(req, res)
-      .then((note) => log(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms ${note}`.trimEnd()))
-      .catch(async (e: unknown) => {
-        const status = e instanceof HttpError ? e.status : 500;
-        // An early reply (401, 403, 429, 400 before the whole body arrived): read and discard the
-        // rest of the body first (bounded), so the client reads this answer instead of having its
-        // upload cut off (EPIPE/ECONNRESET, which it would retry). 413, or a body that does not end
-        // within the bounds: answer and close the connection.
-        const close = status === 413 || (!req.complete && !(await finishBody(req)));
-        const headers = { ...(e instanceof HttpError ? e.headers : {}), ...(close ? { Connection: 'close' } : {}) };
-        if (e instanceof HttpError) {
-          sendJson(res, e.status, { error: e.message, ...(e.code ? { code: e.code } : {}) }, headers);
-          log(`${req.method} ${req.url?.split('?')[0]} ${e.status} ${Date.now() - started}ms ${e.message}`);
-        } else {
-          sendJson(res, 500, { error: 'internal server error' }, headers);
-          log(`${req.method} ${req.url?.split('?')[0]} 500 ${Date.now() - started}ms ${(e as Error)?.message ?? String(e)}`);
-        }
-      });
-  });
-  server.requestTimeout = 120_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
 
   const host = options.host ?? DEFAULT_HOST;
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  await app.listen({ port: options.port ?? DEFAULT_PORT, host });
+  const port = (app.server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
   return {
     url: `http://${urlHost}:${port}`,
     port,
     storage,
+    files,
     serverKey: serverKey.jwk,
     screenshotsDir,
     uploadsInProgress: () => slots.active,
@@ -761,8 +862,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing = true;
       for (const release of hanging) release();
       hanging.clear();
-      const closed = new Promise<void>((ok) => server.close(() => ok()));
-      server.closeIdleConnections();
+      const closed = app.close();
+      app.server.closeIdleConnections();
       // Give in-flight requests a moment, then cut what is left.
       const timer = setTimeout(() => {
         for (const s of sockets) s.destroy();

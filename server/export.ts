@@ -7,12 +7,11 @@
  * and the bundle writer's `export` entry, so the strict rule holds with the server as the
  * exporting installation, and a verifier given the server key trusts the receipts.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { writeBundle, type BundleItem, type CustodyInput } from '../lib/export/bundle';
 import type { CustodyLink } from '../lib/integrity/custody';
 import { appendSignedCustody } from '../lib/integrity/custody';
 import { isPublicJwk, keyIdOf, type PublicJwk } from '../lib/integrity/keys';
+import type { FileStore } from './files/store';
 import type { ServerKey } from './keys';
 import { recordKeys } from '../lib/integrity/record-check';
 import type { EvidenceStorage, StoredEvidence } from './storage';
@@ -23,7 +22,7 @@ export const EXPORT_MAX_RECORDS = 2000;
 export async function exportRecords(opts: {
   rows: readonly StoredEvidence[];
   storage: EvidenceStorage;
-  screenshotsDir: string;
+  files: FileStore;
   serverKey: ServerKey;
   exportedBy: string;
   onChunk: (chunk: Uint8Array, final: boolean) => void | Promise<void>;
@@ -45,10 +44,15 @@ export async function exportRecords(opts: {
         at, action: 'import', actor: opts.exportedBy,
         details: { from: 'server', monitor: row.monitor, receivedAt: row.receivedAt, keys: [...keys].map(([keyId, publicKey]) => ({ keyId, publicKey })), ...(receipt ? { receipt } : {}) },
       }], opts.serverKey.signer);
-      const read = (rel: string | null) => (rel ? readFile(join(opts.screenshotsDir, rel)) : Promise.resolve(null));
+      const read = async (rel: string | null): Promise<Uint8Array | null> => {
+        if (!rel) return null;
+        const bytes = await opts.files.get(rel);
+        if (!bytes) throw new Error(`record ${row.id}: stored file ${rel} is missing`);
+        return new Uint8Array(bytes);
+      };
       yield {
         record,
-        screenshot: new Uint8Array(await readFile(join(opts.screenshotsDir, row.screenshotPath))),
+        screenshot: (await read(row.screenshotPath))!,
         full: await read(row.fullPath),
         source: await read(row.sourcePath),
         custody: held.map((e) => ({ ...e, recordId: row.id })) as CustodyInput[],

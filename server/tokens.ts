@@ -18,7 +18,7 @@ export const ALL_SCOPES: readonly Scope[] = ['upload', 'list', 'keys'];
 export type Role = 'monitor' | 'coordinator' | 'auditor';
 export const ROLES: readonly Role[] = ['monitor', 'coordinator', 'auditor'];
 /** What each role may do: a monitor uploads (and lists), a coordinator also manages device keys, an auditor reads. */
-const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   monitor: ['upload', 'list'],
   coordinator: ['list', 'keys'],
   auditor: ['list'],
@@ -183,7 +183,9 @@ export function loadOrCreateDevTokens(path: string): { entries: TokenEntry[]; cr
   }
   mkdirSync(dirname(path), { recursive: true });
   const token = `dev-${randomBytes(24).toString('base64url')}`;
-  const file: ConfigFile = { tokens: [{ monitor: 'dev', token, enabled: true }] };
+  // The coordinator token opens the workspace the first time (it creates the first coordinator account).
+  const coordinator = `koordinator-${randomBytes(24).toString('base64url')}`;
+  const file: ConfigFile = { tokens: [{ monitor: 'dev', token, enabled: true }, { monitor: 'koordinator', token: coordinator, role: 'coordinator', enabled: true }] };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return { entries: file.tokens as TokenEntry[], created: true };
 }
