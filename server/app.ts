@@ -700,8 +700,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       GET: async (request, reply) => {
         const { who, row } = await readableRow(request);
         const rel = part === 'screenshot' ? row.screenshotPath : part === 'full' ? row.fullPath : row.sourcePath;
-        const bytes = rel ? await files.get(rel) : null;
-        if (!bytes) throw new HttpError(404, `this record has no ${part}`);
+        if (!rel) throw new HttpError(404, `this record has no ${part}`);
+        const bytes = await files.get(rel);
+        // The row names a file the store does not have: a server fault, not "no such file".
+        if (!bytes) throw new Error(`record ${row.id}: stored ${part} ${rel} is missing`);
         if (part === 'source') {
           // The flagged item's HTML as captured: text to read, never a page to render here.
           send(reply, 200, bytes, 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; sandbox", 'Content-Disposition': 'attachment; filename="source.html"' });
