@@ -44,8 +44,12 @@ export interface AuthApi {
   needsBootstrap(): Promise<boolean>;
   /** Creates the first coordinator account; `proof` must be a configured coordinator token. */
   bootstrap(proof: string, username: string, displayName: string, password: string): Promise<Person>;
-  /** `client` is the remote address (throttled per account and per address). */
-  login(username: string, password: string, client: string): Promise<LoginResult>;
+  /**
+   * `client` is the remote address (throttled per account and per address). `previousSessionId`:
+   * the session cookie the browser presented with the sign-in form, if any; that session is
+   * deleted (a new id is always issued, so an id planted before sign-in never becomes a session).
+   */
+  login(username: string, password: string, client: string, previousSessionId?: string): Promise<LoginResult>;
   /** A session id from the cookie: the session, or null (unknown, expired, person disabled). */
   session(sessionId: string | undefined): Promise<Session | null>;
   /** Constant-time check of the form's `_csrf` against the session's. */
@@ -53,7 +57,8 @@ export interface AuthApi {
   logout(sessionId: string): Promise<void>;
   people(): Promise<Person[]>;
   addPerson(p: { username: string; displayName: string; role: Role; monitor?: string | null; password: string }, by: string): Promise<Person>;
-  setPassword(username: string, password: string): Promise<void>;
+  /** Ends every session of that person (sign in again with the new password). `by`: who changed it (default: the person). */
+  setPassword(username: string, password: string, by?: string): Promise<void>;
   disablePerson(username: string, by: string): Promise<void>;
   /** Issues a token; the plain token is returned once and never stored. */
   issueToken(t: { monitor: string; role: Role; label: string }, by: string): Promise<{ token: string; issued: IssuedToken }>;
@@ -65,3 +70,21 @@ export interface AuthApi {
 
 /** Password rules shown on the form (at least 10 characters; not the username). */
 export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Refusals of people and token changes (and of bootstrap). `message` is plain Indonesian a person
+ * may read; the route answers `status` and may map `code` to its own text (e.g. English).
+ */
+export class AuthError extends Error {
+  constructor(
+    readonly status: 403 | 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'posko_sesi';
