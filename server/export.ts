@@ -8,6 +8,7 @@
  * exporting installation, and a verifier given the server key trusts the receipts.
  */
 import { writeBundle, type BundleItem, type CustodyInput } from '../lib/export/bundle';
+import type { TeamHistory } from '../lib/export/report';
 import type { CustodyLink } from '../lib/integrity/custody';
 import { appendSignedCustody } from '../lib/integrity/custody';
 import { isPublicJwk, keyIdOf, type PublicJwk } from '../lib/integrity/keys';
@@ -25,6 +26,8 @@ export async function exportRecords(opts: {
   files: FileStore;
   serverKey: ServerKey;
   exportedBy: string;
+  /** the team's findings about these ASN: a section of the report */
+  history?: TeamHistory;
   onChunk: (chunk: Uint8Array, final: boolean) => void | Promise<void>;
 }): Promise<{ sha256: string | null; size: number; recordCount: number }> {
   const registry = new Map((await opts.storage.listKeys()).map((k) => [k.keyId, k.publicKey]));
@@ -66,6 +69,7 @@ export async function exportRecords(opts: {
     extensionVersion: `server ${SERVER_VERSION}`,
     embedScreenshotsInReport: opts.rows.length <= 100,
     signer: opts.serverKey.signer,
+    history: opts.history,
     onChunk: opts.onChunk,
   });
   return { sha256: result.sha256, size: result.size, recordCount: result.recordCount };

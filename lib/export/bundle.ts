@@ -32,7 +32,7 @@ import {
   assertManifest, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, createdBySchema, custodyEntrySchema,
   type CreatedBy, type CustodyEntry, type Manifest,
 } from './manifest';
-import { renderReport, type ReportFileInfo } from './report';
+import { renderReport, type ReportFileInfo, type TeamHistory } from './report';
 import { createSha256, type Sha256Stream } from './sha256';
 import { DeflatedFile, StoredFile } from './zip-files';
 
@@ -68,6 +68,8 @@ export interface WriteBundleOptions {
   csvDelimiter?: ',' | ';';
   /** the exporting installation's key: signs each record's export entry and the bundle (signature.json) */
   signer?: Signer;
+  /** the team's findings about these ASN (a workspace export): a section of report.html */
+  history?: TeamHistory;
 }
 
 export interface BundleFileInfo { path: string; sha256: string; size: number }
@@ -368,6 +370,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     records,
     files: perRecordFiles,
     screenshots: embed ? screenshots() : null,
+    history: opts.history,
   }), !embed);
   kept.length = 0;
 

@@ -42,6 +42,38 @@ export interface ReportInput {
   screenshots?: AsyncIterable<{ id: string; data: Uint8Array | Blob }> | null;
   /** per record id: what its signatures prove (lib/integrity/record-check.ts), shown under "Yang terbukti" */
   proofs?: ReadonlyMap<string, RecordProof>;
+  /** the team's findings about the ASN(s) in this bundle (a workspace export), shown after the cover */
+  history?: TeamHistory;
+}
+
+/**
+ * What the team did about each finding (the team server's register; docs/workspace.md): a
+ * sanction decision needs the ASN's whole history, also the findings whose records are not in
+ * this bundle.
+ */
+export interface TeamHistory {
+  /** who keeps the register, e.g. "Server tim (Posko Timwas)" */
+  source: string;
+  asOf: string;
+  findings: readonly TeamHistoryFinding[];
+}
+export interface TeamHistoryFinding {
+  subjectName: string | null;
+  nip: string | null;
+  platform: string;
+  kind: string;
+  firstCapturedAt: string;
+  violations: readonly string[];
+  /** baru | diverifikasi | diteruskan | ditindaklanjuti | ditolak */
+  status: string;
+  witnesses: readonly string[];
+  forwardedTo: string | null;
+  forwardedOn: string | null;
+  letterNumber: string | null;
+  sanction: string | null;
+  rejectedReason: string | null;
+  /** ids of its records (those in this bundle are linked) */
+  recordIds: readonly string[];
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -210,6 +242,45 @@ function listId(items: string[]): string {
 
 function zoneOf(records: readonly EvidenceRecord[]): string {
   return records[0]?.timezone ?? 'Asia/Jakarta';
+}
+
+const STATUS_ID: Record<string, string> = {
+  baru: 'Baru (belum diperiksa)', diverifikasi: 'Diverifikasi', diteruskan: 'Diteruskan', ditindaklanjuti: 'Ditindaklanjuti (sanksi dicatat)', ditolak: 'Ditolak',
+};
+const RECEIVER_ID: Record<string, string> = { bawaslu: 'Bawaslu', bkn: 'BKN', ppk: 'PPK (Pejabat Pembina Kepegawaian)', inspektorat: 'Inspektorat' };
+
+/** The team's findings, oldest first: what was found, who saw it, what was done (sanctions escalate for repeat offenders). */
+function history(h: TeamHistory, records: readonly EvidenceRecord[]): string {
+  const tz = zoneOf(records);
+  const rows = [...h.findings].sort((a, b) => Date.parse(a.firstCapturedAt) - Date.parse(b.firstCapturedAt)).map((f, i) => {
+    const numbers = f.recordIds.map((id) => {
+      const n = records.findIndex((r) => r.id === id);
+      return n >= 0 ? `<a href="#r-${e(id)}">${n + 1}</a>` : null;
+    }).filter((x): x is string => x !== null);
+    const done = f.status === 'diteruskan' || f.status === 'ditindaklanjuti'
+      ? `${f.forwardedTo ? `Diteruskan ke ${e(RECEIVER_ID[f.forwardedTo] ?? f.forwardedTo)}` : ''}${f.forwardedOn ? ` pada ${day(`${f.forwardedOn}T05:00:00.000Z`, tz)}` : ''}${f.letterNumber ? `, surat nomor <span class="nw">${e(f.letterNumber)}</span>` : ''}.`
+      : '';
+    return `<div class="asn">
+<p>Temuan ${i + 1}: ${name(f.subjectName)}${f.nip ? ` (NIP ${nip(f.nip)})` : ''}</p>
+${kv([
+    ['Apa', `${e(KIND_ID[f.kind as EvidenceRecord['kind']] ?? f.kind)} di ${e(PLATFORM[f.platform as EvidenceRecord['platform']] ?? f.platform)}`],
+    ['Pertama ditangkap', when(f.firstCapturedAt, tz)],
+    ['Jenis pelanggaran', f.violations.map((t) => e(violationLabel(t))).join('<br>') || NONE],
+    ['Saksi (pengawas)', `${f.witnesses.length}: ${f.witnesses.map((w) => e(w)).join(', ')}`],
+    ['Status', `<strong>${e(STATUS_ID[f.status] ?? f.status)}</strong>`],
+    ...(done ? [['Tindak lanjut', done] as [string, string]] : []),
+    ...(f.sanction ? [['Sanksi', e(f.sanction)] as [string, string]] : []),
+    ...(f.rejectedReason ? [['Alasan ditolak', e(f.rejectedReason)] as [string, string]] : []),
+    ['Bukti di paket ini', numbers.length ? `nomor ${numbers.join(', ')}` : 'tidak ada di paket ini'],
+  ])}
+</div>`;
+  }).join('\n');
+  return `<section class="history">
+<h2>Riwayat temuan tim</h2>
+<p>Menurut ${e(h.source)} per ${when(h.asOf, tz)}, tercatat <strong>${h.findings.length} temuan</strong>. Satu temuan dapat disaksikan oleh beberapa pengawas; temuan yang sama tidak dihitung dua kali.</p>
+${rows}
+</section>
+`;
 }
 
 /** Page 1: what a Bawaslu or Inspektorat reader needs, in plain Indonesian, nothing technical. */
@@ -463,6 +534,7 @@ export async function* renderReport(input: ReportInput): AsyncGenerator<ReportCh
   const { records } = input;
   yield header(input);
   yield cover(input);
+  if (input.history) yield history(input.history, records);
   yield index(records);
   const it = input.screenshots ? input.screenshots[Symbol.asyncIterator]() : null;
   try {
