@@ -180,7 +180,7 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
 
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.url.startsWith('/posko')) return payload;
-    reply.header('Content-Security-Policy', CSP);
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
