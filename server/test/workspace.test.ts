@@ -3,7 +3,9 @@
  * AuthApi (server/test/workspace-fakes.ts): sign-in, sessions and CSRF, roles, escaping, the inbox
  * filter, the workflow forms, the one-time token, the language switch, the security headers.
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Window } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyIdOf, signerOf } from '../../lib/integrity/keys';
 import { capturedSha256, makeReceipt } from '../../lib/integrity/receipt';
@@ -617,4 +619,52 @@ describe('language, headers, layout', () => {
     }
     expect(wt('id', 'skip')).toBe('Langsung ke isi halaman');
   });
+});
+
+describe('axe-core (in happy-dom)', () => {
+  const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  interface AxeResult { violations: { id: string; nodes: { target: string[] }[] }[] }
+
+  /**
+   * axe-core run on the served HTML inside happy-dom. happy-dom does no layout and loads no CSS, so
+   * colour contrast (and anything needing geometry) cannot be judged here: that rule is left to the
+   * e2e run in Chromium. It does check names, labels, landmarks, headings, lang, lists, tables, ids.
+   */
+  async function axeViolations(body: string): Promise<string[]> {
+    const win = new Window({ url: 'http://localhost/posko', settings: { disableJavaScriptEvaluation: false, disableCSSFileLoading: true } as never });
+    try {
+      win.document.write(body);
+      (win as unknown as { eval(s: string): void }).eval(AXE);
+      const axe = (win as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<AxeResult> } }).axe;
+      const r = await axe.run(win.document, { resultTypes: ['violations'], rules: { 'color-contrast': { enabled: false } } });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    } finally {
+      await win.happyDOM.close();
+    }
+  }
+
+  it('finds problems when there are some (the check works here)', async () => {
+    const found = await axeViolations('<!doctype html><html lang="id"><head><title>x</title></head><body><main><h1>x</h1><input id="a"><img src="x.png"></main></body></html>');
+    expect(found.map((f) => f.split(':')[0])).toEqual(expect.arrayContaining(['image-alt', 'label']));
+  });
+
+  it('reports 0 violations on every workspace page, in both languages, for each role', async () => {
+    const fresh = await makeWorld({ bootstrap: true });
+    const pages: [string, string][] = [['bootstrap', (await loginForm(fresh.app)).body], ['sign-in', (await loginForm(w.app)).body]];
+    await fresh.app.close();
+    const k = await signIn(w.app, 'koord');
+    const a = await signIn(w.app, 'audit');
+    const m = await signIn(w.app, 'alpha');
+    const urls = ['/posko', '/posko/asn', '/posko/asn/1', '/posko/asn/2', '/posko/temuan/1', '/posko/temuan/2', '/posko/tim', `/posko/bukti/${w.ids.signed}`, `/posko/bukti/${w.ids.hostile}`, '/posko/ekspor?pengawas=nobody'];
+    for (const who of [k, a]) {
+      for (const url of urls) pages.push([url, (await w.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } })).body]);
+    }
+    pages.push(['monitor inbox', (await w.app.inject({ method: 'GET', url: '/posko', headers: { cookie: m.cookie } })).body]);
+    pages.push(['monitor 403', (await w.app.inject({ method: 'GET', url: '/posko/asn', headers: { cookie: m.cookie } })).body]);
+    pages.push(['en inbox', (await w.app.inject({ method: 'GET', url: '/posko?lang=en', headers: { cookie: k.cookie } })).body]);
+    pages.push(['new token', (await post(w.app, '/posko/tim/token', k, { monitor: 'gamma', role: 'monitor', label: 'x', _csrf: k.csrf })).body]);
+    const problems: string[] = [];
+    for (const [name, body] of pages) for (const v of await axeViolations(body)) problems.push(`${name}: ${v}`);
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
