@@ -348,6 +348,7 @@ describe('roles', () => {
     expect(inbox.body).toContain(`/posko/bukti/${w.ids.beta}`);
     expect(inbox.body).not.toContain(`/posko/bukti/${w.ids.signed}`);
     expect(inbox.body).not.toContain('name="pengawas"');
+    expect(inbox.body).not.toContain('<datalist id="f-unit-list"><option');
     expect(inbox.body).not.toContain('/posko/temuan/');
     expect(inbox.body).not.toContain('href="/posko/asn"');
     for (const url of ['/posko/asn', '/posko/asn/1', '/posko/temuan/1', '/posko/tim', '/posko/asn/1/ekspor', `/posko/bukti/${w.ids.signed}`, `/posko/bukti/${w.ids.signed}/gambar`, `/posko/bukti/${w.ids.signed}/sumber`]) {
@@ -571,6 +572,36 @@ describe('team page', () => {
     w.team.auditBroken = { seq: 2, problem: 'hash tidak cocok' };
     const broken = await w.app.inject({ method: 'GET', url: '/posko/tim', headers: { cookie: k.cookie } });
     expect(broken.body).toContain('Rantai catatan audit rusak mulai catatan nomor 2: hash tidak cocok');
+  });
+});
+
+describe('registration', () => {
+  it('works on an app that already registered @fastify/cookie and @fastify/formbody at its root, next to other routes', async () => {
+    const { default: cookie } = await import('@fastify/cookie');
+    const { default: formbody } = await import('@fastify/formbody');
+    const app = Fastify();
+    await app.register(cookie);
+    await app.register(formbody);
+    app.get('/v1/health', async () => ({ ok: true }));
+    const team = new FakeTeam();
+    const auth = new FakeAuth();
+    await auth.addPerson({ username: 'koord', displayName: 'K', role: 'coordinator', password: PASSWORDS.koord }, 't');
+    await app.register(workspacePlugin, {
+      team, auth, storage: new FakeStorage().asStorage(), readFile: async () => null, exportBundle: async () => {},
+      secureCookies: false, timeZone: 'Asia/Makassar', serverKeyKid: 'k',
+    });
+    await app.ready();
+    try {
+      const k = await signIn(app, 'koord');
+      expect(k.csrf).toBeTruthy();
+      const page = await app.inject({ method: 'GET', url: '/posko', headers: { cookie: k.cookie } });
+      expect(page.body).toContain('Waktu dalam zona WITA.');
+      // the workspace's headers stay on its own pages
+      const api = await app.inject({ method: 'GET', url: '/v1/health' });
+      expect(api.headers['content-security-policy']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
   });
 });
 

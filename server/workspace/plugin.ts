@@ -354,7 +354,8 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
     const filter = filterFromQuery(req.query);
     if (isMonitor) filter.monitor = monitorNameOf(c.person);
     const [facets, result] = await Promise.all([team.facets(), team.inbox(filter, pageOf(req.query), PAGE_SIZE)]);
-    if (isMonitor) facets.monitors = [];
+    // a monitor learns nothing about other monitors' records from the filter form either
+    if (isMonitor) Object.assign(facets, { monitors: [], units: [], platforms: [] });
     return sendPage(reply, 200, inboxPage(c.v, { filter, facets, result, isMonitor }));
   });
 
