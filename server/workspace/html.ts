@@ -44,6 +44,13 @@ export function extLink(url: string | null | undefined, text?: string): Html {
   return html`<a class="wrap" href="${url}" rel="noopener noreferrer nofollow" target="_blank">${text ?? url}</a>`;
 }
 
+/** Long text cut for list cells (the detail page shows all of it). */
+export function clip(s: string | null | undefined, max = 120): string {
+  if (!s) return '';
+  const chars = [...s];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : s;
+}
+
 /** What every page knows about the request. */
 export interface View {
   lang: WsLang;
@@ -127,7 +134,7 @@ ${page < pages ? html`<a href="${href(page + 1)}" rel="next">${tr(v, 'nextPage')
 
 /** Description list of labelled values (empty values are left out). */
 export function facts(rows: readonly (readonly [string, Part])[]): Html {
-  const shown = rows.filter(([, val]) => val !== null && val !== undefined && val !== '' && val !== false);
+  const shown = rows.filter(([, val]) => val !== null && val !== undefined && val !== '' && val !== false && !(val instanceof Html && val.s === ''));
   return html`<dl class="facts">${shown.map(([k, val]) => html`<div><dt>${k}</dt><dd>${val}</dd></div>`)}</dl>`;
 }
 
@@ -191,9 +198,11 @@ button.link{background:none;border:none;padding:0;text-decoration:underline;colo
 form.inline{display:inline;margin:0 0 0 .5rem}
 .full{grid-column:1/-1;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f0f0f0}
-.nw{white-space:nowrap}
+.nw{white-space:nowrap;overflow-wrap:normal}
+.long{overflow-wrap:anywhere;min-width:12rem}
+.scroll{overflow-x:auto}
 .mono{font-family:ui-monospace,Consolas,monospace;font-size:.85rem;word-break:break-all}
 .wrap{word-break:break-word;overflow-wrap:anywhere}
 .overdue{color:#a4000f;font-weight:700}
@@ -215,8 +224,8 @@ ul.plain{margin:0;padding-left:1.1rem}
   table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
   table.cards thead{position:absolute;left:-9999px}
   table.cards tr{border:1px solid #bbb;margin:0 0 .75rem;padding:.3rem .5rem}
+  table.cards td.long{min-width:0}
   table.cards td{border:none;border-bottom:1px solid #eee;padding:.25rem 0}
   table.cards td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#333}
-  .scroll{overflow-x:auto}
 }
 `;

@@ -16,7 +16,7 @@ import {
 } from '../team/types';
 import type { Role } from '../tokens';
 import {
-  csrfField, deadlineText, extLink, facts, html, layout, notice, pager, raw, tr, when, zoneName, type Html, type Part, type View,
+  clip, csrfField, deadlineText, extLink, facts, html, layout, notice, pager, raw, tr, when, zoneName, type Html, type Part, type View,
 } from './html';
 import type { WsKey } from './messages';
 
@@ -107,11 +107,11 @@ export function inboxPage(v: View, o: {
   const platforms = [...new Set([...PLATFORM_KEYS, ...o.facets.platforms])];
   const exportHref = `/posko/ekspor?${filterQuery(f).toString()}`;
   const rows = o.result.items.map((it) => html`<tr>
-<td data-label="${tr(v, 'asnName')}"><a href="/posko/bukti/${encodeURIComponent(it.id)}">${nameOr(v, it.subjectName)}</a>${it.agency ? html`<br><span class="hint">${it.agency}</span>` : ''}</td>
+<td data-label="${tr(v, 'asnName')}" class="long"><a href="/posko/bukti/${encodeURIComponent(it.id)}">${clip(nameOr(v, it.subjectName))}</a>${it.agency ? html`<br><span class="hint">${clip(it.agency)}</span>` : ''}</td>
 <td data-label="${tr(v, 'nip')}" class="nw">${it.nip ?? ''}</td>
 <td data-label="${tr(v, 'violations')}">${it.violations.length ? it.violations.map((x) => violationName(v, x)).join(', ') : tr(v, 'none')}</td>
 <td data-label="${tr(v, 'platform')}">${platformName(v, it.platform)} · ${kindName(v, it.kind)}</td>
-<td data-label="${tr(v, 'monitor')}">${it.monitor}</td>
+<td data-label="${tr(v, 'monitor')}">${clip(it.monitor, 60)}</td>
 <td data-label="${tr(v, 'capturedAt')}" class="nw">${when(v, it.capturedAt)}</td>
 <td data-label="${tr(v, 'status')}">${o.isMonitor ? statusName(v, it.findingStatus) : html`<a href="/posko/temuan/${it.findingId}">${statusName(v, it.findingStatus)}</a>`}</td>
 <td data-label="${tr(v, 'witnesses')}">${it.witnesses}</td></tr>`);
@@ -239,13 +239,13 @@ export function registerPage(v: View, o: { q: string; openOnly: boolean; result:
   const rows = o.result.items.map((s) => {
     const overdue = s.nextDeadline !== null && Date.parse(s.nextDeadline) < Date.now();
     return html`<tr${overdue ? raw(' class="row-overdue"') : ''}>
-<td data-label="${tr(v, 'asnName')}"><a href="/posko/asn/${s.id}">${nameOr(v, s.name)}</a>${s.agency ? html`<br><span class="hint">${s.agency}</span>` : ''}</td>
+<td data-label="${tr(v, 'asnName')}" class="long"><a href="/posko/asn/${s.id}">${clip(nameOr(v, s.name))}</a>${s.agency ? html`<br><span class="hint">${clip(s.agency)}</span>` : ''}</td>
 <td data-label="${tr(v, 'nip')}" class="nw">${s.nip ?? ''}</td>
 <td data-label="${tr(v, 'findings')}">${s.findings}</td>
 <td data-label="${tr(v, 'perViolation')}">${byViolationText(v, s.byViolation)}</td>
 <td data-label="${tr(v, 'firstAt')}" class="nw">${when(v, s.firstAt)}</td>
 <td data-label="${tr(v, 'lastAt')}" class="nw">${when(v, s.lastAt)}</td>
-<td data-label="${tr(v, 'monitors')}">${s.monitors.join(', ')}</td>
+<td data-label="${tr(v, 'monitors')}">${clip(s.monitors.join(', '), 200)}</td>
 <td data-label="${tr(v, 'openFindings')}">${s.open}</td>
 <td data-label="${tr(v, 'nextDeadline')}">${deadlineText(v, s.nextDeadline)}</td></tr>`;
   });
@@ -332,14 +332,14 @@ function stepForm(v: View, f: Finding, to: FindingStatus): Html {
     diverifikasi: html`${head('toVerified')}${note}`,
     baru: html`${head('toReopen')}${note}`,
     diteruskan: html`${head('toForwarded')}
-<div><label for="r-${to}">${tr(v, 'receiver')}</label><select id="r-${to}" name="penerima" required>${options(RECEIVERS, undefined, (x) => receiverName(v, x), '')}</select></div>
+<div><label for="r-${to}">${tr(v, 'receiver')}</label><select id="r-${to}" name="penerima" required>${options(RECEIVERS, undefined, (x) => receiverName(v, x), tr(v, 'chooseReceiver'))}</select></div>
 <div><label for="d-${to}">${tr(v, 'forwardDate')}</label><input type="date" id="d-${to}" name="tanggal" required></div>
 <div><label for="l-${to}">${tr(v, 'letterNumber')}</label><input type="text" id="l-${to}" name="nomor_surat" required maxlength="200"></div>${note}`,
     ditindaklanjuti: html`${head('toActed')}<div><label for="s-${to}">${tr(v, 'sanction')}</label><textarea id="s-${to}" name="sanksi" required maxlength="2000" rows="2"></textarea></div>${note}`,
     ditolak: html`${head('toRejected')}<div><label for="a-${to}">${tr(v, 'reason')}</label><textarea id="a-${to}" name="alasan" required maxlength="2000" rows="2"></textarea></div>`,
   }[to];
   return html`<form class="stack" method="post" action="/posko/temuan/${f.id}/status">${csrfField(v)}<input type="hidden" name="ke" value="${to}">
-<fieldset>${inner}<div><button type="submit"${to === 'ditolak' ? raw(' class="danger"') : ''}>${statusName(v, to)}</button></div></fieldset></form>`;
+<fieldset>${inner}<div><button type="submit"${to === 'ditolak' ? raw(' class="danger"') : ''}>${tr(v, `btn_${to}`)}</button></div></fieldset></form>`;
 }
 
 export function findingPage(v: View, o: { finding: Finding; subjectName: string | null; audit: AuditEntry[]; canChange: boolean; error?: string }): string {
