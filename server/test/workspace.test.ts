@@ -402,12 +402,13 @@ describe('pages', () => {
     const k = await signIn(w.app, 'koord');
     const res = await w.app.inject({ method: 'GET', url: `/posko/bukti/${w.ids.signed}`, headers: { cookie: k.cookie } });
     expect(res.body).toContain('Sah: tanda tangan penangkapan dan riwayat penanganan cocok dengan isi bukti.');
-    expect(res.body).toMatch(/subject\.position<\/td><td[^>]*>Guru<\/td><td[^>]*>Kepala Sekolah<\/td>/);
+    expect(res.body).toMatch(/>Jabatan<\/td><td[^>]*>Guru<\/td><td[^>]*>Kepala Sekolah<\/td>/);
     expect(res.body).toContain('Tanda terima sah, ditandatangani server.');
     expect(res.body).toContain(`${w.serverKid}</span> (kunci server ini)`);
     expect(res.body).toContain('>Ditangkap<');
     expect(res.body).toContain('>Diubah<');
-    expect(res.body).toContain('isian diubah: subject.position');
+    expect(res.body).toContain('isian diubah: Jabatan');
+    expect(res.body).not.toContain('subject.position');
     expect(res.body).toContain('13 Sep 2024 09.15.04 WIB');
     expect(res.body).toContain('Disetujui');
     expect(res.body).toContain('/posko/temuan/1');
@@ -493,6 +494,8 @@ describe('pages', () => {
     expect(done.body).toContain('15 September 2024');
     expect(done.body).toContain('Teguran tertulis');
     expect(done.body).toContain('Status temuan diubah');
+    expect(done.body).toContain('Dari: Diverifikasi; Menjadi: Diteruskan; Penerima: Bawaslu; Tanggal diteruskan: 15 September 2024; Nomor surat: 123/TW/IX/2024');
+    expect(done.body).toContain('>Temuan #1</td>');
     // reject needs a reason
     const f2 = await post(w.app, '/posko/temuan/2/status', k, { ke: 'ditolak', _csrf: k.csrf });
     expect(f2.statusCode).toBe(422);

@@ -154,7 +154,7 @@ function custodyDetail(v: View, c: CustodyView): Part {
   const d = c.details;
   if (c.action === 'edit' && d && typeof d === 'object' && Array.isArray((d as { changes?: unknown }).changes)) {
     const paths = ((d as { changes: { path?: unknown }[] }).changes).map((x) => String(x.path ?? '')).filter(Boolean);
-    return tr(v, 'changedFields', { fields: paths.join(', ') });
+    return tr(v, 'changedFields', { fields: [...new Set(paths.map((x) => fieldLabel(v, x)))].join(', ') });
   }
   if (c.action === 'sync' && d && typeof d === 'object') {
     const r = (d as { receivedAt?: unknown }).receivedAt;
@@ -162,6 +162,20 @@ function custodyDetail(v: View, c: CustodyView): Part {
   }
   if (typeof d === 'string') return d.slice(0, 500);
   return '';
+}
+
+/** Record field paths in words (the edit list and the custody history); unknown paths as they are. */
+const FIELD_LABELS: Record<string, WsKey> = {
+  'subject.name': 'asnName', 'subject.nip': 'nip', 'subject.agency': 'agency', 'subject.position': 'position', 'subject.rank': 'rank',
+  'subject.employmentType': 'employmentType', 'subject.accountUrl': 'accountUrl', 'subject.handle': 'handle',
+  'violation.types': 'violations', 'violation.candidate': 'candidate', 'violation.election': 'election', 'violation.notes': 'notes',
+  'violation.gestures': 'gestures', 'post.authorName': 'postAuthor', 'post.text': 'postText', 'post.url': 'postUrl', 'post.postedAt': 'postedAt',
+  'comment.authorName': 'commentAuthor', 'comment.text': 'commentText', 'reaction.type': 'reactionType', 'reaction.actorName': 'reactionActor',
+  'page.url': 'pageUrl', 'page.title': 'pageTitle', 'monitor.unit': 'monitorUnit',
+};
+export function fieldLabel(v: View, path: string): string {
+  const key = FIELD_LABELS[path] ?? FIELD_LABELS[path.replace(/\.\d+$/, '')];
+  return key ? tr(v, key) : path;
 }
 
 const fmtValue = (x: unknown): string => (x === null || x === undefined ? '' : typeof x === 'string' ? x : JSON.stringify(x));
@@ -205,7 +219,7 @@ ${o.row.fullPath ? html`<p><a href="/posko/bukti/${id}/gambar-penuh">${tr(v, 'fu
 <h2>${tr(v, 'sectionFields')}</h2>${fields}
 <h2>${tr(v, 'sectionEdited')}</h2>
 ${edits.length ? html`<div class="scroll"><table class="cards"><thead><tr><th scope="col">${tr(v, 'fieldPath')}</th><th scope="col">${tr(v, 'capturedValue')}</th><th scope="col">${tr(v, 'currentValue')}</th><th scope="col">${tr(v, 'changedAt')}</th><th scope="col">${tr(v, 'changedBy')}</th></tr></thead><tbody>
-${edits.map((c) => html`<tr><td data-label="${tr(v, 'fieldPath')}" class="mono">${c.path}</td><td data-label="${tr(v, 'capturedValue')}" class="wrap">${fmtValue(c.captured)}</td><td data-label="${tr(v, 'currentValue')}" class="wrap">${fmtValue(c.current)}</td><td data-label="${tr(v, 'changedAt')}">${when(v, c.at)}</td><td data-label="${tr(v, 'changedBy')}">${c.actor ?? ''}</td></tr>`)}
+${edits.map((c) => html`<tr><td data-label="${tr(v, 'fieldPath')}">${fieldLabel(v, c.path)}</td><td data-label="${tr(v, 'capturedValue')}" class="wrap">${fmtValue(c.captured)}</td><td data-label="${tr(v, 'currentValue')}" class="wrap">${fmtValue(c.current)}</td><td data-label="${tr(v, 'changedAt')}">${when(v, c.at)}</td><td data-label="${tr(v, 'changedBy')}">${c.actor ?? ''}</td></tr>`)}
 </tbody></table></div>` : html`<p>${tr(v, 'noEdits')}</p>`}
 <h2>${tr(v, 'sectionSignature')}</h2>
 ${o.proof?.ok ? html`<p>${tr(v, 'sigOk')}</p>` : html`<div class="msg err"><p>${tr(v, 'sigBad')}</p><ul class="plain">${proofProblems.map((p) => html`<li>${p}</li>`)}</ul></div>`}
@@ -301,7 +315,7 @@ function auditTable(v: View, entries: AuditEntry[]): Html {
   return html`<div class="scroll"><table class="cards"><thead><tr><th scope="col">${tr(v, 'auditSeq')}</th><th scope="col">${tr(v, 'auditAt')}</th><th scope="col">${tr(v, 'auditActor')}</th><th scope="col">${tr(v, 'auditAction')}</th><th scope="col">${tr(v, 'auditTarget')}</th><th scope="col">${tr(v, 'auditDetail')}</th></tr></thead><tbody>
 ${entries.map((e) => html`<tr><td data-label="${tr(v, 'auditSeq')}">${e.seq}</td><td data-label="${tr(v, 'auditAt')}" class="nw">${when(v, e.at, true)}</td>
 <td data-label="${tr(v, 'auditActor')}">${e.actor} (${roleName(v, e.role)})</td><td data-label="${tr(v, 'auditAction')}">${auditActionName(v, e.action)}</td>
-<td data-label="${tr(v, 'auditTarget')}" class="mono">${e.target}</td><td data-label="${tr(v, 'auditDetail')}" class="wrap">${auditDetail(v, e.detail)}</td></tr>`)}
+<td data-label="${tr(v, 'auditTarget')}">${auditTargetName(v, e.target)}</td><td data-label="${tr(v, 'auditDetail')}" class="wrap">${auditDetail(v, e.detail)}</td></tr>`)}
 </tbody></table></div>`;
 }
 
@@ -318,11 +332,39 @@ export function auditActionName(v: View, action: string): string {
   return hit ? tr(v, hit[1]) : tr(v, 'aa_other', { action });
 }
 
+const DETAIL_LABELS: Record<string, WsKey> = {
+  from: 'detailFrom', to: 'detailTo', note: 'detailNote', receiver: 'receiver', on: 'forwardDate', letterNumber: 'letterNumber',
+  sanction: 'sanction', reason: 'reason', monitor: 'monitor', role: 'role', label: 'tokenLabel',
+};
+
 function auditDetail(v: View, d: Record<string, unknown>): string {
-  return Object.entries(d ?? {}).map(([k, x]) => {
-    const val = typeof x === 'string' ? (k === 'to' || k === 'from' ? statusName(v, x) : k === 'receiver' ? receiverName(v, x) : x) : JSON.stringify(x);
-    return `${k}: ${val}`;
+  return Object.entries(d ?? {}).filter(([, x]) => x !== null && x !== undefined && x !== '').map(([k, x]) => {
+    const label = DETAIL_LABELS[k] ? tr(v, DETAIL_LABELS[k]) : k;
+    let val: string;
+    if (typeof x === 'string') {
+      val = (k === 'to' || k === 'from') ? statusName(v, x)
+        : k === 'receiver' ? receiverName(v, x)
+        : k === 'on' ? dateOnly(v, x)
+        : k === 'role' && (['monitor', 'coordinator', 'auditor'] as string[]).includes(x) ? roleName(v, x as Role)
+        : x;
+    } else {
+      val = typeof x === 'number' ? String(x) : JSON.stringify(x);
+    }
+    return `${label}: ${val}`;
   }).join('; ').slice(0, 2000);
+}
+
+/** An audit target ("finding:12", "subject:4", "token:ab12cd34", "key:<hex>", "person:budi") in words. */
+export function auditTargetName(v: View, target: string): string {
+  const m = /^([a-z]+):(.*)$/.exec(target);
+  if (!m) return target;
+  const [, kind, rest = ''] = m;
+  if (kind === 'finding') return tr(v, 'findingTitle', { id: rest });
+  if (kind === 'subject') return tr(v, 'subjectNumber', { id: rest });
+  if (kind === 'token') return tr(v, 'targetToken', { id: rest });
+  if (kind === 'key') return tr(v, 'targetKey', { id: `${rest.slice(0, 12)}…` });
+  if (kind === 'person') return tr(v, 'targetPerson', { name: rest });
+  return target;
 }
 
 function stepForm(v: View, f: Finding, to: FindingStatus): Html {
