@@ -377,6 +377,10 @@ describe('pages', () => {
       expect(res.body, url).not.toMatch(/href="javascript:/i);
       expect(res.body, url).not.toMatch(/<div onclick/);
     }
+    const reflected = await w.app.inject({ method: 'GET', url: `/posko?q=${encodeURIComponent('"><script>alert(1)</script>')}&unit=${encodeURIComponent('<b>x</b>')}`, headers: { cookie: k.cookie } });
+    expect(reflected.body).not.toContain('<script>');
+    expect(reflected.body).not.toContain('<b>x</b>');
+    expect(reflected.body).toContain('value="&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;"');
     const ev = await w.app.inject({ method: 'GET', url: `/posko/bukti/${w.ids.hostile}`, headers: { cookie: k.cookie } });
     expect(ev.body).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
     const src = await w.app.inject({ method: 'GET', url: `/posko/bukti/${w.ids.signed}`, headers: { cookie: k.cookie } });
@@ -545,6 +549,8 @@ describe('team page', () => {
     const token = [...w.auth.issued.values()][0]!.token;
     expect(res.body).toContain(`<p class="token" id="token" aria-labelledby="tok-label">${token}</p>`);
     expect(res.body).toContain('Token hanya ditampilkan sekali ini');
+    // its language link leads to the team page, not back to the form's address
+    expect(res.body).toContain('href="/posko/tim?lang=en"');
     expect(res.body).toContain('salin dengan Ctrl+C');
     const team = await w.app.inject({ method: 'GET', url: '/posko/tim', headers: { cookie: k.cookie } });
     expect(team.body).not.toContain(token);

@@ -206,6 +206,7 @@ th{background:#f0f0f0}
 .mono{font-family:ui-monospace,Consolas,monospace;font-size:.85rem;word-break:break-all}
 .wrap{word-break:break-word;overflow-wrap:anywhere}
 .overdue{color:#a4000f;font-weight:700}
+.row-overdue td{background:#fff4f4}
 .overdue::before{content:"\\26A0\\FE0E  "}
 dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.3rem 1rem;margin:0 0 1rem}
 dl.facts div{border-bottom:1px solid #e3e3e3;padding:.2rem 0}

@@ -155,6 +155,14 @@ function safeNext(x: string): string {
   return /^\/posko(?:[/?#][^\\]*)?$/.test(x) && !x.startsWith('//') && !/[\r\n]/.test(x) ? x : '/posko';
 }
 
+/** The page (GET) a form posted to `path` belongs to. */
+export function getPageOf(path: string): string {
+  if (path === '/posko/masuk' || path === '/posko/keluar') return '/posko/masuk';
+  if (path.startsWith('/posko/tim')) return '/posko/tim';
+  const m = /^\/posko\/(temuan|asn)\/(\d{1,9})\//.exec(path);
+  return m ? `/posko/${m[1]}/${m[2]}` : '/posko';
+}
+
 /** Same host as the request, judged by Origin, else Referer, when the browser sends either. */
 export function sameOrigin(req: FastifyRequest): boolean {
   const host = req.headers.host;
@@ -205,8 +213,10 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
     const u = new URL(req.url, 'http://x');
     const query = new URLSearchParams(u.search);
     query.delete('lang');
+    // the language link of a page answering a form leads to the page the form was on (a GET)
+    const path = req.method === 'POST' ? getPageOf(u.pathname) : u.pathname;
     return {
-      lang, tz: deps.timeZone, path: u.pathname, query, csrf: session?.csrf ?? null,
+      lang, tz: deps.timeZone, path, query, csrf: session?.csrf ?? null,
       who: session ? { name: session.person.displayName || session.person.username, username: session.person.username, role: session.person.role } : null,
     };
   }
@@ -264,8 +274,8 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
   app.setErrorHandler((err, req, reply) => {
     const lang = langOf(req);
     const v = viewOf(req, lang, null);
-    const back = req.url.replace(/\/(status|gabung|pisah|ekspor)(\?.*)?$/, '').split('?')[0] ?? '/posko';
-    const backLink = { href: back.startsWith('/posko') ? back : '/posko', label: wt(lang, back.startsWith('/posko/tim') ? 'backToTeam' : 'backToInbox') };
+    const back = req.method === 'POST' ? getPageOf(v.path) : '/posko';
+    const backLink = { href: back, label: wt(lang, back.startsWith('/posko/tim') ? 'backToTeam' : 'backToInbox') };
     if (isTeamError(err)) return sendPage(reply, err.status, messagePage(v, wt(lang, 'errorTitle'), teamErrorMessage(lang, err), backLink));
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
