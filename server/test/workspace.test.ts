@@ -211,6 +211,14 @@ describe('sign-in', () => {
       payload: new URLSearchParams({ _pra: pra, username: 'koord', password: PASSWORDS.koord, lanjut: '//evil.example/posko' }).toString(),
     });
     expect(res.headers.location).toBe('/posko');
+    for (const lanjut of ['https://evil.example/', '/poskoevil', '/posko/\u00e9\r\nSet-Cookie: x=1', '/posko\\evil']) {
+      const again = await loginForm(w.app);
+      const r = await w.app.inject({
+        method: 'POST', url: '/posko/masuk', headers: { ...FORM, cookie: `posko_pra=${again.pra}` },
+        payload: new URLSearchParams({ _pra: again.pra, username: 'koord', password: PASSWORDS.koord, lanjut }).toString(),
+      });
+      expect([r.statusCode, r.headers.location], lanjut).toEqual([303, '/posko']);
+    }
   });
 
   it('says "wrong name or password" in Indonesian, then how long to wait once locked (429, Retry-After)', async () => {

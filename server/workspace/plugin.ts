@@ -152,7 +152,7 @@ export function changeFromForm(body: unknown): StatusChange | { problem: WsKey }
 
 /** Where to go after sign-in: only a path inside the workspace. */
 function safeNext(x: string): string {
-  return /^\/posko(?:[/?#][^\\]*)?$/.test(x) && !x.startsWith('//') && !/[\r\n]/.test(x) ? x : '/posko';
+  return /^\/posko(?:[/?#][\x21-\x5b\x5d-\x7e]*)?$/.test(x) ? x : '/posko';
 }
 
 /** The page (GET) a form posted to `path` belongs to. */
