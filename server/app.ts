@@ -23,6 +23,11 @@ import { HttpError } from './http-error';
 import { depthProblem, shapeProblem, unknownFields } from './json-guard';
 import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
 import { ALL_SCOPES, loadOrCreateDevTokens, ROLE_SCOPES, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
+import { AuthService } from './auth/service';
+import { TeamRegister } from './team/register';
+import { TeamError, type TeamApi } from './team/types';
+import { workspacePlugin } from './workspace/plugin';
+import type { TeamHistory } from '../lib/export/report';
 import { openFileStore, type FileStore, type FileStoreKind, DatabaseFileStore } from './files/store';
 import {
   discardRest, moveIntoPlace, prepareTempDir, readUpload, removeFiles, tooLarge, UploadSlots, type FilePart, type Upload,
@@ -72,8 +77,6 @@ export interface ServerOptions {
   testHooks?: boolean;
   /** Faults active from the start (requires testHooks). */
   faults?: FaultSpec[];
-  /** Serve the HTML list at / and /records without a token (default false: token or Basic auth). */
-  publicListing?: boolean;
   /** The server's signing key (JWK with its private part); made on first start. Default <dataDir>/server-key.json. */
   serverKeyFile?: string;
   /**
@@ -82,6 +85,10 @@ export interface ServerOptions {
    * the embedded PGlite).
    */
   files?: FileStoreKind;
+  /** The team's time zone (workspace pages, deadlines, day filters). Default Asia/Jakarta (WIB). */
+  timeZone?: string;
+  /** Mark the workspace's cookies Secure (the server is reached over HTTPS, e.g. behind a proxy). Default false. */
+  secureCookies?: boolean;
   /** One line per request; false = silent. Default console.log. Never receives tokens. */
   log?: ((line: string) => void) | false;
 }
@@ -92,6 +99,8 @@ export interface RunningServer {
   storage: EvidenceStorage;
   /** where the evidence files are (disk or database) */
   files: FileStore;
+  /** the team register (findings, workflow, audit log) */
+  team: TeamApi;
   screenshotsDir: string;
   /** the public key receipts are signed with (as /v1/health publishes it) */
   serverKey: ServerKeyJwk;
@@ -229,8 +238,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const copied = await files.importFromDisk(screenshotsDir);
     if (copied > 0) log(`files: ${copied} file(s) copied from ${screenshotsDir} into the database`);
   }
-  /** Tokens issued from the workspace (set once the workspace's sign-in service is up). */
-  let issuedTokens: ((token: string) => Promise<{ monitor: string; role: Role; enabled: boolean } | null>) | null = null;
+  const timeZone = options.timeZone ?? 'Asia/Jakarta';
+  const team = new TeamRegister(storage.db, serverKey.signer, { timeZone });
+  // People and tokens changed in the workspace are written to the audit log by the workspace itself.
+  const auth = new AuthService(storage.db, { configTokens: tokens });
+  /** Tokens issued from the workspace. */
+  const issuedTokens = (token: string) => auth.tokenIdentity(token);
+  const backfilled = await team.backfill();
+  if (backfilled > 0) log(`register: ${backfilled} record(s) filed under their ASN and finding`);
+
+  /** Files a stored record under its ASN and finding; a failure leaves it to the next start's backfill, the upload stands. */
+  async function fileRecord(id: string): Promise<void> {
+    try {
+      await team.indexEvidence(id);
+    } catch (e) {
+      log(`register: record ${id} not filed yet (${(e as Error).message}); it is filed on the next start`);
+    }
+  }
   const notes = new WeakMap<FastifyRequest, string>();
   const app = Fastify({
     requestTimeout: 120_000,
@@ -259,7 +283,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   /** Who a token is: one from the config, else one the coordinator issued in the workspace. */
   async function identify(presented: string | null): Promise<ReturnType<TokenStore['identify']>> {
     const fromConfig = tokens.identify(presented);
-    if (fromConfig.ok || fromConfig.status === 403 || !presented || !issuedTokens) return fromConfig;
+    if (fromConfig.ok || fromConfig.status === 403 || !presented) return fromConfig;
     const issued = await issuedTokens(presented);
     if (!issued) return fromConfig;
     if (!issued.enabled) return { ok: false, status: 403, error: 'token disabled' };
@@ -444,6 +468,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         });
         if (result.amended) {
           log(`amended id=${record.id} version=${result.row.version} monitor=${monitor}`);
+          await fileRecord(record.id);
           return { status: 200, receipt: replyOf(result.row) };
         }
         // Another amendment of this record was stored meanwhile: judge this one against it.
@@ -486,7 +511,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sourcePath,
     };
     const result = await storage.insert(row);
-    if (result.inserted) return { status: 201, receipt: replyOf(result.row) };
+    if (result.inserted) {
+      await fileRecord(record.id);
+      return { status: 201, receipt: replyOf(result.row) };
+    }
     // Lost a race. Our files are only garbage where the stored row points at other ones.
     const kept = new Set([result.existing.screenshotPath, result.existing.fullPath, result.existing.sourcePath]);
     for (const p of [relPath, fullPath, sourcePath]) {
@@ -714,14 +742,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   /** Streams a bundle of these rows (the same format as the extension's) as the reply. */
-  async function streamExport(reply: FastifyReply, rows: StoredEvidence[], exportedBy: string, label: string): Promise<string> {
+  async function streamExport(reply: FastifyReply, rows: StoredEvidence[], exportedBy: string, label: string, history?: TeamHistory): Promise<string> {
     const name = `bukti-asn-${label}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.zip`;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     try {
       const out = await exportRecords({
-        rows, storage, files, serverKey, exportedBy,
+        rows, storage, files, serverKey, exportedBy, history,
         onChunk: async (chunk, final) => {
           if (!res.write(chunk)) await new Promise<void>((ok) => res.once('drain', () => ok()));
           if (final) res.end();
@@ -820,6 +848,105 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   }
 
+  /** The team's findings about the ASN of these records: the report's "Riwayat temuan tim". */
+  async function historyOf(ids: readonly string[]): Promise<TeamHistory> {
+    const subjectIds = new Set<number>();
+    for (const id of ids) {
+      const f = await team.findingOf(id);
+      if (f) subjectIds.add(f.subjectId);
+    }
+    const findings: TeamHistory['findings'][number][] = [];
+    for (const sid of subjectIds) {
+      const detail = await team.subject(sid);
+      if (!detail) continue;
+      for (const f of detail.findings) {
+        findings.push({
+          subjectName: detail.subject.name, nip: detail.subject.nip, platform: f.platform, kind: f.kind, firstCapturedAt: f.firstCapturedAt,
+          violations: f.violations, status: f.status, witnesses: [...new Set(f.witnesses.map((w) => w.monitor))], forwardedTo: f.forwardedTo,
+          forwardedOn: f.forwardedOn, letterNumber: f.letterNumber, sanction: f.sanction, rejectedReason: f.rejectedReason,
+          recordIds: f.witnesses.map((w) => w.evidenceId),
+        });
+      }
+    }
+    return { source: 'server tim (Posko Timwas)', asOf: new Date().toISOString(), findings };
+  }
+
+  /** A coordinator's or an auditor's token (the register is not a monitor's). */
+  async function reader(request: FastifyRequest): Promise<{ monitor: string; role: Role }> {
+    const who = await authorizeRole(request.raw, 'list');
+    if (who.role === 'monitor') throw new HttpError(403, 'only a coordinator or an auditor may read the team register', {}, 'forbidden');
+    return who;
+  }
+  const pageParams = (url: URL): { page: number; pageSize: number } => {
+    const page = url.searchParams.get('page') ?? '1';
+    const size = url.searchParams.get('pageSize') ?? '100';
+    if (!/^\d{1,6}$/.test(page) || Number(page) < 1 || !/^\d{1,4}$/.test(size) || Number(size) < 1) throw new HttpError(400, 'page and pageSize must be positive integers');
+    return { page: Number(page), pageSize: Math.min(Number(size), 500) };
+  };
+  const teamFailure = (e: unknown): never => {
+    if (e instanceof TeamError) throw new HttpError(e.status, e.message, {}, e.code);
+    throw e;
+  };
+
+  api('/v1/subjects', {
+    // The team register (shared contracts section 5): one entry per ASN across all monitors.
+    GET: async (request, reply) => {
+      const who = await reader(request);
+      const url = urlOf(request);
+      const { page, pageSize } = pageParams(url);
+      const q = url.searchParams.get('q') ?? undefined;
+      const out = await team.subjects({ q, openOnly: url.searchParams.get('open') === '1' }, page, pageSize);
+      sendJson(reply, 200, { subjects: out.items, total: out.total, page: out.page, pageSize: out.pageSize });
+      return `${who.role}=${who.monitor} subjects=${out.items.length}`;
+    },
+  });
+  api('/v1/subjects/:id', {
+    GET: async (request, reply) => {
+      const who = await reader(request);
+      const raw = (request.params as { id?: string }).id ?? '';
+      if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'malformed subject id');
+      const detail = await team.subject(Number(raw)).catch(teamFailure);
+      if (!detail) throw new HttpError(404, 'no such subject');
+      sendJson(reply, 200, detail);
+      return `${who.role}=${who.monitor} subject=${raw}`;
+    },
+  });
+  api('/v1/audit', {
+    // The signed, hash-chained audit log (docs/workspace.md), with the server's own re-check.
+    GET: async (request, reply) => {
+      const who = await reader(request);
+      const { page, pageSize } = pageParams(urlOf(request));
+      const log = await team.auditLog({}, page, pageSize);
+      sendJson(reply, 200, { entries: log.items, total: log.total, page: log.page, pageSize: log.pageSize, check: await team.verifyAudit(), serverKey: serverKey.jwk });
+      return `${who.role}=${who.monitor} audit`;
+    },
+  });
+  api('/v1/team/known', {
+    // What a monitor's extension may learn about accounts and NIPs it shows: counts only.
+    GET: async (request, reply) => {
+      const who = await authorizeRole(request.raw, 'list');
+      const url = urlOf(request);
+      const nips = url.searchParams.getAll('nip');
+      const accounts = url.searchParams.getAll('account');
+      if (nips.length + accounts.length > 100) throw new HttpError(400, 'at most 100 keys (nip and account) per request');
+      if (nips.some((n) => !/^\d{18}$/.test(n))) throw new HttpError(400, 'nip must be 18 digits');
+      if (accounts.some((a) => a.length > 2048 || !/^https?:\/\//i.test(a))) throw new HttpError(400, 'account must be an http(s) URL');
+      sendJson(reply, 200, { known: await team.knowledge({ nips, accounts }) });
+      return `${who.role}=${who.monitor} known keys=${nips.length + accounts.length}`;
+    },
+  });
+
+  await app.register(workspacePlugin, {
+    team, auth, storage, timeZone, serverKeyKid: serverKey.jwk.kid,
+    secureCookies: options.secureCookies === true,
+    readFile: (path: string) => files.get(path),
+    exportBundle: async (ids: string[], exportedBy: string, reply: FastifyReply) => {
+      const rows = await storage.rows({ ids }, EXPORT_MAX_RECORDS + 1);
+      const note = await streamExport(reply, rows, exportedBy, 'posko', await historyOf(ids));
+      log(`workspace export by ${exportedBy}: ${note}`);
+    },
+  });
+
   app.setNotFoundHandler(async (request, reply) => {
     if (request.method === 'OPTIONS') {
       preflight(request, reply);
@@ -852,6 +979,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     storage,
     files,
+    team,
     serverKey: serverKey.jwk,
     screenshotsDir,
     uploadsInProgress: () => slots.active,

@@ -2,9 +2,11 @@
  * CLI: `npx tsx server/main.ts`. Configuration from the environment (docs/server.md):
  *   PORT (8787), HOST (127.0.0.1), ASN_SERVER_DATA (server/data), DATABASE_URL (postgres://...,
  *   default: embedded PGlite), ASN_SERVER_TOKENS ("monitorA:token1,monitorB:token2"),
- *   ASN_SERVER_CONFIG (JSON file: {"tokens": [...], "maxBytes": n, "publicListing": bool}),
+ *   ASN_SERVER_CONFIG (JSON file: {"tokens": [...], "maxBytes": n}),
  *   ASN_SERVER_MAX_BYTES, ASN_SERVER_MAX_UPLOADS (32), ASN_SERVER_MAX_UPLOADS_PER_TOKEN (4),
- *   ASN_SERVER_PUBLIC_LISTING=1, ASN_SERVER_KEY_FILE (default <data>/server-key.json),
+ *   ASN_SERVER_KEY_FILE (default <data>/server-key.json), ASN_SERVER_FILES (database|disk: where
+ *   screenshots go; default database with DATABASE_URL, else disk), ASN_SERVER_TZ (the team's zone,
+ *   default Asia/Jakarta), ASN_SERVER_SECURE_COOKIES=1 (reached over HTTPS: Secure cookies),
  *   ASN_SERVER_TEST_HOOKS=1 + ASN_SERVER_FAULTS='[...]' (e2e only; never set in production).
  * With no token configured, a random token for monitor "dev" is generated once into
  * <data>/tokens.json; the CLI says where it is but never prints a token.
@@ -40,7 +42,6 @@ async function main(): Promise<void> {
   let maxBytes = DEFAULT_MAX_BYTES;
   let maxUploads = DEFAULT_MAX_UPLOADS;
   let maxUploadsPerToken = DEFAULT_MAX_UPLOADS_PER_TOKEN;
-  let publicListing = env.ASN_SERVER_PUBLIC_LISTING === '1';
   const tokens = new Map<string, TokenEntry>();
   const sources: string[] = [];
 
@@ -50,7 +51,6 @@ async function main(): Promise<void> {
     if (cfg.maxBytes !== undefined) maxBytes = cfg.maxBytes;
     if (cfg.maxUploads !== undefined) maxUploads = cfg.maxUploads;
     if (cfg.maxUploadsPerToken !== undefined) maxUploadsPerToken = cfg.maxUploadsPerToken;
-    if (cfg.publicListing !== undefined) publicListing = cfg.publicListing === true;
     sources.push(`config file ${env.ASN_SERVER_CONFIG}`);
   }
   if (env.ASN_SERVER_TOKENS) {
@@ -80,17 +80,20 @@ async function main(): Promise<void> {
     maxBytes,
     maxConcurrentUploads: maxUploads,
     maxUploadsPerToken,
-    publicListing,
     testHooks,
+    files: env.ASN_SERVER_FILES === 'disk' || env.ASN_SERVER_FILES === 'database' ? env.ASN_SERVER_FILES : undefined,
+    timeZone: env.ASN_SERVER_TZ || undefined,
+    secureCookies: env.ASN_SERVER_SECURE_COOKIES === '1',
     faults: testHooks && env.ASN_SERVER_FAULTS ? validateFaults(JSON.parse(env.ASN_SERVER_FAULTS)) : undefined,
   };
   const server = await startServer(options);
   const entries = [...tokens.values()];
   console.log(`ASN evidence server listening on ${server.url}`);
-  console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots in ${server.screenshotsDir}`);
+  console.log(`  team workspace (Posko Timwas): ${server.url}/posko`);
+  console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots ${server.files.kind === 'database' ? 'in the database' : `in ${server.screenshotsDir}`}`);
   console.log(`  tokens: ${entries.length} monitor(s): ${describeTokens(entries)}; from ${sources.join(' + ')}`);
   console.log(`  server key (receipts): kid ${server.serverKey.kid}; pin it in the verifier with --server-key ${server.serverKey.kid}`);
-  console.log(`  limits: ${maxBytes} bytes per upload; ${maxUploadsPerToken} uploads at a time per token, ${maxUploads} in all; HTML list at ${server.url}/records${publicListing ? ' (public)' : ' (token or Basic auth)'}`);
+  console.log(`  limits: ${maxBytes} bytes per upload; ${maxUploadsPerToken} uploads at a time per token, ${maxUploads} in all;`);
   if (testHooks) console.warn('  WARNING: test hooks enabled (/__test/faults, /__test/memory). Never use this in production.');
 
   let stopping = false;

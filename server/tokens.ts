@@ -151,7 +151,6 @@ export interface ConfigFile {
   maxUploads?: number;
   /** uploads in progress at once per token (default 4) */
   maxUploadsPerToken?: number;
-  publicListing?: boolean;
 }
 
 export function readConfigFile(path: string): ConfigFile {
