@@ -6,7 +6,7 @@
  *
  * normaliseAccountUrl: "https://" + host without "www.", "m.", "web.", "mobile." (lower case) +
  * path without the trailing slash; query and fragment dropped, except Facebook's
- * profile.php?id=<digits>. On Facebook, Instagram and TikTok the path is lower-cased too (their
+ * profile.php?id=<digits> (profile.php without it is no account: null). On Facebook, Instagram and TikTok the path is lower-cased too (their
  * user names are not case-sensitive), and Facebook's other spellings of a numeric profile
  * (/people/<name>/<id>, /<id>) become profile.php?id=<id>.
  */
@@ -52,9 +52,11 @@ export function normaliseAccountUrl(input: string | null | undefined): string | 
   if (host === 'facebook.com') {
     const seg = path.split('/');
     if (seg[1]?.toLowerCase() === 'profile.php') {
+      // profile.php without a numeric id names nobody
       const id = /^\d{3,25}$/.exec(u.searchParams.get('id') ?? '');
+      if (!id) return null;
       path = '/profile.php';
-      if (id) query = `?id=${id[0]}`;
+      query = `?id=${id[0]}`;
     } else if (seg[1]?.toLowerCase() === 'people' && /^\d{3,25}$/.test(seg[3] ?? '')) {
       path = '/profile.php';
       query = `?id=${seg[3]}`;

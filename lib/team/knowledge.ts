@@ -24,8 +24,8 @@ export const KEEP_MS = 60 * 24 * 60 * 60 * 1000;
 /** A server without the endpoint (404) is not asked again before this. */
 export const UNAVAILABLE_RETRY_MS = 60 * 60 * 1000;
 export const KNOWN_TIMEOUT_MS = 8000;
-/** Query-string budget per request (servers commonly cap the request line at 8-16 KB). */
-export const MAX_QUERY_CHARS = 6000;
+/** Query-string budget per request (servers commonly cap the request line at 8 KB; 100 Facebook ids take ~7.2 KB). */
+export const MAX_QUERY_CHARS = 7500;
 /** Cache size cap: the oldest answers go first. */
 export const MAX_CACHE_ENTRIES = 5000;
 
@@ -132,21 +132,24 @@ export async function fetchKnownBatch(p: FetchKnownParams): Promise<KnownOutcome
   }, p.timeoutMs ?? KNOWN_TIMEOUT_MS);
   const onAbort = () => ctrl.abort();
   p.signal?.addEventListener('abort', onAbort, { once: true });
+  // Whatever the transport does with the signal, the deadline ends the wait.
+  const aborted = new Promise<never>((_, reject) => ctrl.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+  aborted.catch(() => undefined);
   try {
     const doFetch: FetchLike = p.fetchImpl ?? ((i, init) => fetch(i, init));
-    const res = await doFetch(`${base}/v1/team/known?${knownQuery(p.keys)}`, {
+    const res = await Promise.race([aborted, doFetch(`${base}/v1/team/known?${knownQuery(p.keys)}`, {
       method: 'GET',
       headers: { Authorization: `Bearer ${p.token}`, Accept: 'application/json' },
       signal: ctrl.signal,
       redirect: 'manual',
       credentials: 'omit',
       cache: 'no-store',
-    });
+    })]);
     const status = res.type === 'opaqueredirect' ? 302 : res.status;
     if (status === 401 || status === 403) return { kind: 'refused', status };
     if (status === 404 || status === 405 || status === 501) return { kind: 'unavailable', status };
     if (status !== 200) return { kind: 'failed', reason: status >= 500 || status === 429 ? 'server' : 'bad_reply' };
-    const known = parseKnownReply(await res.text(), asked);
+    const known = parseKnownReply(await Promise.race([aborted, res.text()]), asked);
     return known ? { kind: 'ok', known } : { kind: 'failed', reason: 'bad_reply' };
   } catch {
     return { kind: 'failed', reason: timedOut ? 'timeout' : 'network' };

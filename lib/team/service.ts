@@ -148,7 +148,7 @@ export function handleTeamMessage(msg: unknown, deps: TeamDeps = {}): Promise<un
   const type = (msg as { type?: unknown } | null)?.type;
   if (type !== 'team-knowledge' && type !== 'team-refresh') return undefined;
   const parsed = teamMessageSchema.safeParse(msg);
-  if (!parsed.success) return Promise.resolve(null);
+  if (!parsed.success) return Promise.resolve({ ok: false, code: 'error', message: 'invalid message' });
   const m = parsed.data;
   if (m.type === 'team-refresh') {
     void refreshWatchlist(deps);
