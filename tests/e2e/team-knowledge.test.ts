@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  clickInPageFlag, E2E_POST_URL, extensionId, inPageState, launchChromium, newReview, serviceWorker,
+  axeViolations, clickInPageFlag, E2E_POST_URL, extensionId, inPageState, launchChromium, newReview, serviceWorker,
   sleep, startFixtureServer, tempProfile, until, type FixtureServer,
 } from './support';
 
@@ -168,6 +168,7 @@ describe('team knowledge in the form and on the marks (Chromium)', () => {
     assert.equal(await review.textContent('#team-notice-main'), 'Sudah 3 temuan tim untuk ASN ini (terakhir 12 Nov 2026).');
     assert.match(await review.textContent('#team-notice') ?? '', /1 di antaranya masih diproses tim\./);
     assert.equal(await review.locator('#team-notice-asof').count(), 0, 'fresh: no "per <tanggal>"');
+    assert.deepEqual(await axeViolations(review), []);
     // near the ASN fields: right under the ASN section's heading, above the name field
     const order = await review.evaluate(() => {
       const h = Array.from(document.querySelectorAll('#record-fields h2'))[0]!;
@@ -178,6 +179,16 @@ describe('team knowledge in the form and on the marks (Chromium)', () => {
     const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
     assert.deepEqual(order, [FOLLOWING, FOLLOWING, 'ASN yang dilaporkan']);
     await review.close();
+  });
+
+  it('the watchlist page shows the count in its own column, and has no accessibility violations', async () => {
+    const wl = await context.newPage();
+    await wl.goto(`chrome-extension://${extId}/watchlist.html`);
+    await wl.waitForSelector('#wl-table tbody tr');
+    await until(async () => (await wl.textContent('#wl-table tbody tr [data-col=team]')) === 'sudah 3 temuan tim', 'the team column', 10_000);
+    assert.equal(await wl.textContent('#wl-table thead th:nth-child(8)'), 'Temuan tim');
+    assert.deepEqual(await axeViolations(wl), []);
+    await wl.close();
   });
 
   it('server unreachable: nothing for an ASN never fetched (the form stays usable); the cached count for one fetched, with its date once old', async () => {
