@@ -7,7 +7,7 @@
  * touched (no attribute, class or injected style), so nothing a page script can read or measure
  * differs between a watched and an unwatched link. When the team's server has findings about a
  * watched ASN, the background leaves words for its account key in local:teamMarks (lib/team/marks.ts:
- * text only, no token) and the mark's badge says them ("ASN · sudah 3 temuan tim"), as generated
+ * text only, no token) and the mark's badge says them ("ASN sudah 3 temuan tim"), as generated
  * CSS content inside the closed root. The layer is hidden while a capture is prepared
  * (the overlay's setCapturing), so evidence screenshots show the page as it was.
  *
@@ -34,8 +34,6 @@ export interface WatchMarkerOptions {
   onInvalidated(cb: () => void): void;
   /** Tests: keys instead of storage. */
   keys?: WatchKeys;
-  /** Tests: the team's words per key instead of storage (lib/team/marks.ts). */
-  team?: TeamMarks;
 }
 
 export interface WatchMarker {
@@ -94,11 +92,12 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
       const r = a.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.bottom < -NEAR_PX || r.top > vh + NEAR_PX || r.right < -NEAR_PX || r.left > vw + NEAR_PX) continue;
-      const label = labels.get(k);
-      boxes.push(label ? { left: r.left, top: r.top, width: r.width, height: r.height, label } : { left: r.left, top: r.top, width: r.width, height: r.height });
+      const b: MarkBox = { left: r.left, top: r.top, width: r.width, height: r.height };
+      if (labels.has(k)) b.label = labels.get(k);
+      boxes.push(b);
     }
     // Unchanged (a mutation that moved nothing): leave the layer alone.
-    const key = boxes.map((b) => `${b.left},${b.top},${b.width},${b.height},${b.label ?? ''}`).join(';');
+    const key = boxes.map((b) => `${b.left},${b.top},${b.width},${b.height},${b.label}`).join(';');
     if (key !== drawnKey) layer.draw(boxes);
     drawnKey = key;
     drawn = boxes.length;
@@ -242,15 +241,10 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     unwatchTeam?.();
   };
 
-  // The team's words: only text for keys, written by the background (lib/team/service.ts).
+  // The team's words per key, written by the background (lib/team/service.ts): text only.
   const applyTeam = (v: TeamMarks | null | undefined): void => {
-    if (stopped) return;
-    const next = new Map<string, string>();
-    const src = v && typeof v === 'object' && v.labels && typeof v.labels === 'object' ? v.labels : {};
-    for (const [k, text] of Object.entries(src)) if (typeof text === 'string' && text) next.set(k, text.slice(0, 80));
-    if (next.size === labels.size && [...next].every(([k, text]) => labels.get(k) === text)) return;
-    labels = next;
-    drawnKey = '\0'; // redraw with the new words
+    labels = new Map(Object.entries(v?.labels ?? {}));
+    drawnKey = '-'; // redraw with the new words
     redraw();
   };
 
@@ -258,7 +252,6 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
   let unwatchTeam: (() => void) | undefined;
   if (opts.keys) {
     apply(opts.keys);
-    applyTeam(opts.team);
   } else {
     unwatch = storage.watch<WatchKeys>(WATCH_KEYS_STORAGE, (v) => apply(v));
     unwatchTeam = storage.watch<TeamMarks>(TEAM_MARKS_STORAGE, (v) => applyTeam(v));
