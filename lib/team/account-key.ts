@@ -80,3 +80,30 @@ export function knownKeys(input: { nips?: readonly (string | null | undefined)[]
   const accounts = [...new Set((input.accounts ?? []).map(normaliseAccountUrl).filter((x): x is string => x !== null))];
   return { nips, accounts };
 }
+
+/** One key of a request as the server reads it: as asked (the answer names it so) and normalised. */
+export interface AskedKey { kind: 'nip' | 'account'; asked: string; key: string }
+
+/**
+ * The server's reading of GET /v1/team/known's query: every `nip` and `account` parameter, each
+ * normalised (an unusable one is an error, not silently dropped), at most MAX_KNOWN_KEYS in all.
+ * The answer names each key as it was asked (`asked`); the extension asks normalised keys, so
+ * for it `asked === key`.
+ */
+export function parseKnownQuery(params: URLSearchParams): { ok: true; keys: AskedKey[] } | { ok: false; error: string } {
+  const nips = params.getAll('nip');
+  const accounts = params.getAll('account');
+  if (nips.length + accounts.length > MAX_KNOWN_KEYS) return { ok: false, error: `at most ${MAX_KNOWN_KEYS} keys per request` };
+  const keys: AskedKey[] = [];
+  for (const n of nips) {
+    const key = normaliseNip(n);
+    if (!key) return { ok: false, error: 'nip must be 18 digits' };
+    keys.push({ kind: 'nip', asked: n, key });
+  }
+  for (const a of accounts) {
+    const key = normaliseAccountUrl(a);
+    if (!key) return { ok: false, error: 'account must be an http(s) address' };
+    keys.push({ kind: 'account', asked: a, key });
+  }
+  return { ok: true, keys };
+}

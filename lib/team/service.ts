@@ -114,8 +114,28 @@ export async function publishMarks(deps: TeamDeps = {}): Promise<TeamMarks> {
   return marks;
 }
 
-/** Refresh the watchlist's answers older than FRESH_MS, then the marks. Never throws. */
-export async function refreshWatchlist(deps: TeamDeps = {}): Promise<void> {
+let running: Promise<void> | null = null;
+let queued: Promise<void> | null = null;
+/**
+ * Refresh the watchlist's answers older than FRESH_MS, then the marks. Never throws. Calls made
+ * while one runs (a watchlist save and the page opening at once) become one more run after it
+ * (the running one may have read the watchlist or the settings before they changed).
+ */
+export function refreshWatchlist(deps: TeamDeps = {}): Promise<void> {
+  if (!running) {
+    running = refreshWatchlistNow(deps).finally(() => {
+      running = null;
+    });
+    return running;
+  }
+  queued ??= running.then(() => {
+    queued = null;
+    return refreshWatchlist(deps);
+  });
+  return queued;
+}
+
+async function refreshWatchlistNow(deps: TeamDeps): Promise<void> {
   try {
     const entries = await watchlistItem.getValue();
     const nips = new Set<string>();
@@ -170,7 +190,12 @@ export function registerTeamKnowledge(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === TEAM_ALARM) void refreshWatchlist();
   });
-  void Promise.resolve(browser.alarms.create(TEAM_ALARM, { periodInMinutes: 60 })).catch(() => undefined);
+  // Created once: re-creating it on every worker start would push its first run back each time.
+  void Promise.resolve(browser.alarms.get(TEAM_ALARM))
+    .then(async (a) => {
+      if (!a) await browser.alarms.create(TEAM_ALARM, { periodInMinutes: 60 });
+    })
+    .catch(() => undefined);
   globalThis.addEventListener?.('online', () => void refreshWatchlist());
   watchlistItem.watch(() => void refreshWatchlist());
   backendItem.watch(() => void refreshWatchlist());

@@ -105,6 +105,10 @@ describe('team knowledge in the form and on the marks (Chromium)', () => {
       assert.ok(!s.origin || s.origin.startsWith('chrome-extension://'), `asked by the extension, not a page (origin ${s.origin})`);
       assert.ok(!s.referer?.includes('facebook'), 'no page referer');
     }
+    // What a content script could read of it (the words and the cache) holds no token.
+    const readable = await sw.evaluate(() => chrome.storage.local.get(['teamMarks', 'teamKnowledge']));
+    assert.ok(JSON.stringify(readable).includes('temuan'));
+    assert.ok(!JSON.stringify(readable).includes(TOKEN), 'no token in what the content script can read');
     assert.deepEqual(asked[0]!.url.searchParams.getAll('nip'), [BUDI_NIP]);
     assert.deepEqual(asked[0]!.url.searchParams.getAll('account'), [BUDI_KEY]);
 

@@ -4,7 +4,8 @@
  * address bar or a share sheet (tracking parameters, mobile hosts, trailing slashes, case).
  */
 import { describe, expect, it } from 'vitest';
-import { knownKeys, MAX_ACCOUNT_KEY_LENGTH, normaliseAccountUrl, normaliseNip } from '../../../lib/team/account-key';
+import { knownKeys, MAX_ACCOUNT_KEY_LENGTH, normaliseAccountUrl, normaliseNip, parseKnownQuery } from '../../../lib/team/account-key';
+import { batchKeys, knownQuery } from '../../../lib/team/knowledge';
 import { accountRef, hrefKey } from '../../../lib/watchlist/model';
 
 const FB_ID = 'https://facebook.com/profile.php?id=100012345678901';
@@ -91,5 +92,28 @@ describe('normaliseNip and knownKeys', () => {
       nips: ['19850312 201001 1 002', '198503122010011002', 'abc', null],
       accounts: ['https://www.instagram.com/budi_s/', 'instagram.com/Budi_S', 'not a url', undefined],
     })).toEqual({ nips: ['198503122010011002'], accounts: ['https://instagram.com/budi_s'] });
+  });
+});
+
+describe('parseKnownQuery (the server side of the same contract)', () => {
+  it('reads back exactly what the extension sends, key for key', () => {
+    const sent = knownKeys({ nips: ['19850312 201001 1 002'], accounts: ['https://www.facebook.com/people/Budi-Santoso/100012345678901/', 'https://m.tiktok.com/@Budi.S/'] });
+    const [batch] = batchKeys(sent);
+    const read = parseKnownQuery(new URLSearchParams(knownQuery(batch!)));
+    expect(read).toEqual({
+      ok: true,
+      keys: [
+        { kind: 'nip', asked: '198503122010011002', key: '198503122010011002' },
+        { kind: 'account', asked: FB_ID, key: FB_ID },
+        { kind: 'account', asked: 'https://tiktok.com/@budi.s', key: 'https://tiktok.com/@budi.s' },
+      ],
+    });
+  });
+  it('refuses more than 100 keys and unusable ones', () => {
+    const many = new URLSearchParams(Array.from({ length: 101 }, (_, i) => ['nip', `19850312201001${String(i).padStart(4, '0')}`]));
+    expect(parseKnownQuery(many)).toMatchObject({ ok: false });
+    expect(parseKnownQuery(new URLSearchParams('nip=123'))).toMatchObject({ ok: false });
+    expect(parseKnownQuery(new URLSearchParams('account=javascript:alert(1)'))).toMatchObject({ ok: false });
+    expect(parseKnownQuery(new URLSearchParams(''))).toEqual({ ok: true, keys: [] });
   });
 });

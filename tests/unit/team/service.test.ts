@@ -176,6 +176,14 @@ describe('the watchlist and the marks', () => {
     expect(await everythingButTheSettings()).not.toContain(TOKEN);
   });
 
+  it('a refresh asked while one runs is not lost (the running one read the watchlist before it changed)', async () => {
+    const s = server({ [NIP]: { findings: 3, open: 1, lastAt: null } });
+    const first = refreshWatchlist(deps(s.fetchImpl)); // reads the empty watchlist
+    await saveWatchlist([entry('budi', NIP, [FB])]);
+    await Promise.all([first, refreshWatchlist(deps(s.fetchImpl))]);
+    expect((await teamMarksItem.getValue()).labels).toEqual({ 'facebook.com/profile.php?id=100012345678901': 'sudah 3 temuan tim' });
+  });
+
   it('an older server (404): no marks, nothing stored that says otherwise', async () => {
     await saveWatchlist([entry('budi', NIP, [FB])]);
     const s = server({});
