@@ -3,6 +3,7 @@
  * rendered as text (never HTML), shows where it came from, and fields the page did not yield are
  * marked as needing the monitor.
  */
+import type { ComponentChildren } from 'preact';
 import type { StoredEvidence } from '../lib/db/evidence-db';
 import type { Lang } from '../lib/i18n/messages';
 import { wx } from '../lib/i18n/workbench-messages';
@@ -82,6 +83,8 @@ export function RecordForm(props: {
   errors?: Record<string, string>;
   /** show the values as text, no inputs (a synced record before "Koreksi") */
   readOnly?: boolean;
+  /** shown under the ASN section's heading (the team's findings about this ASN) */
+  subjectNote?: ComponentChildren;
 }) {
   const { ev, form, onChange, t } = props;
   const errors = props.errors ?? {};
@@ -152,6 +155,7 @@ export function RecordForm(props: {
   return (
     <div>
       <h2>{t('section_subject')}</h2>
+      {props.subjectNote}
       <div class="grid2">
         {field('subject', 'name')}
         {field('subject', 'handle')}

@@ -25,6 +25,7 @@ import { formatTime, useT } from './i18n';
 import { MonitorFields, monitorProblems } from './monitor-fields';
 import { formToPatch, initialForm, RecordForm, type FormState } from './record-form';
 import { SourcePanel } from './source-panel';
+import { TeamNotice } from './team-notice';
 import { StatusChip } from './status';
 import { useFormDraft } from './use-form-draft';
 import { sendWorkbench } from './workbench-api';
@@ -233,7 +234,8 @@ export function ReviewPage({ id }: { id: string }) {
         {askMonitor && !readOnly && <MonitorFields values={monitor} onChange={setMonitor} errors={errors} t={t} />}
         <div id="record-fields">
           <RecordForm ev={ev} form={form} onChange={setForm} t={t} lang={lang} errors={errors} readOnly={readOnly}
-            onPick={readOnly ? undefined : (f) => void pick(f)} picking={picking} />
+            onPick={readOnly ? undefined : (f) => void pick(f)} picking={picking}
+            subjectNote={<TeamNotice nip={form.subject.nip ?? ''} accountUrl={form.subject.accountUrl ?? ''} lang={lang} t={t} />} />
         </div>
         {pickMsg && <p class={`msg ${pickMsg.ok ? 'ok' : 'error'}`} role="status" id="pick-result">{pickMsg.text}</p>}
         <div class="save-bar">

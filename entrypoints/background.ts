@@ -7,6 +7,7 @@ import { recoverQueue, requestSync, resetPause, SYNC_ALARM } from '../lib/backgr
 import { t } from '../lib/i18n/messages';
 import { resumeVaultConversion } from '../lib/background/vault-handlers';
 import { onInstalled } from '../lib/background/setup';
+import { registerTeamKnowledge } from '../lib/team/service';
 
 const MENU_ID = 'flag-evidence';
 
@@ -37,6 +38,9 @@ export default defineBackground(() => {
     .then(() => recoverQueue())
     .then(() => requestSync())
     .catch(() => undefined);
+
+  // The team's knowledge (counts per watched ASN from the server), cached for offline use.
+  registerTeamKnowledge();
 
   // The context-menu title follows the monitor's language choice.
   settingsItem.watch(() => void setupMenu());

@@ -76,7 +76,11 @@ export type ToBackground =
   | { type: 'save-evidence'; id: string; patch: EvidencePatch; finalize: boolean; amend?: boolean }
   | { type: 'save-form-draft'; id: string; draft: Omit<FormDraft, 'at'> | null }
   | { type: 'sync-now' }
-  | { type: 'retry-failed'; ids?: string[] };
+  | { type: 'retry-failed'; ids?: string[] }
+  /** The team's findings about an ASN (lib/team/service.ts); own pages only. Answer: KnownView | null. */
+  | { type: 'team-knowledge'; nip: string | null; accountUrl: string | null }
+  /** Refresh the watchlist's team counts (stale ones) in the background. */
+  | { type: 'team-refresh' };
 
 export interface StatusSummary {
   counts: Record<EvidenceStatus, number>;

@@ -12,7 +12,8 @@ import { entryErrorText, type X } from './text';
 const TYPES: readonly EmploymentType[] = ['PNS', 'PPPK', 'PTT', 'other', 'unknown'];
 const EMPTY_FORM: EntryInput = { name: '', nip: '', agency: '', position: '', rank: '', employmentType: 'unknown', accounts: '' };
 
-export function WatchList({ entries, x }: { entries: WatchEntry[]; x: X }) {
+/** `team`: per entry id, what the team's server knows ("sudah 3 temuan tim"); absent = nothing known. */
+export function WatchList({ entries, x, team = {} }: { entries: WatchEntry[]; x: X; team?: Record<string, string> }) {
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [form, setForm] = useState<EntryInput>(EMPTY_FORM);
@@ -88,11 +89,12 @@ export function WatchList({ entries, x }: { entries: WatchEntry[]; x: X }) {
         <>
           <input id="wl-search" type="text" placeholder={x('search')} aria-label={x('search')} value={query}
             onInput={(e) => setQuery((e.target as HTMLInputElement).value)} style={{ maxWidth: '360px', marginBottom: '8px' }} />
+          <p class="muted" id="wl-team-hint">{x('teamColHint')}</p>
           <div style={{ overflowX: 'auto' }}>
             <table id="wl-table" class="list">
               <thead>
                 <tr>
-                  {(['colName', 'colNip', 'colAgency', 'colPosition', 'colRank', 'colType', 'colAccounts', 'colActions'] as const).map((k) => (
+                  {(['colName', 'colNip', 'colAgency', 'colPosition', 'colRank', 'colType', 'colAccounts', 'colTeam', 'colActions'] as const).map((k) => (
                     <th key={k} scope="col">{x(k)}</th>
                   ))}
                 </tr>
@@ -107,6 +109,7 @@ export function WatchList({ entries, x }: { entries: WatchEntry[]; x: X }) {
                     <td>{e.rank ?? '—'}</td>
                     <td>{x(`type_${e.employmentType}` as WatchlistMessageKey)}</td>
                     <td class="mono">{e.accounts.map((a) => <div key={a}>{a}</div>)}</td>
+                    <td data-col="team" class={team[e.id] ? 'team-known' : 'muted'}>{team[e.id] ?? x('teamNone')}</td>
                     <td class="nowrap">
                       <button type="button" class="edit" onClick={() => edit(e)}>{x('edit')}</button>{' '}
                       <button type="button" class="delete" onClick={() => void remove(e)}>{x('delete')}</button>

@@ -16,13 +16,26 @@ import { t } from '../../lib/i18n/messages';
 import { tw } from '../../lib/i18n/watchlist-messages';
 import type { WatchEntry } from '../../lib/watchlist/model';
 import { setMarking, watchKeysItem, watchlistItem } from '../../lib/watchlist/store';
+import { backendItem } from '../../lib/settings';
+import { checkServerAddress } from '../../lib/sync/protocol';
+import { cacheFor, type KnowledgeCache } from '../../lib/team/knowledge';
+import { teamCacheItem } from '../../lib/team/store';
+import { watchlistViews } from '../../lib/team/views';
+import { markText } from '../../lib/team/text';
 
 export function WatchlistPage() {
   const lang = useLang();
   const x: X = (key, params) => tw(lang, key, params);
   const entries = useStored<WatchEntry[]>(watchlistItem, []);
   const marking = useStored(watchKeysItem, { enabled: true, keys: [] as string[] });
+  const cache = useStored<KnowledgeCache | null>(teamCacheItem, null);
+  const backend = useStored(backendItem, { baseUrl: '', token: '', retentionDays: 0 });
   useEffect(() => { document.title = `${x('title')} · ${t(lang, 'appName')}`; }, [lang]);
+  // The background asks the server about the entries whose counts are old (nothing when offline).
+  useEffect(() => { void browser.runtime.sendMessage({ type: 'team-refresh' }).catch(() => undefined); }, []);
+  const addr = checkServerAddress(backend.baseUrl ?? '');
+  const views = watchlistViews(entries, addr.ok ? cacheFor(cache, addr.url) : null, Date.now());
+  const team: Record<string, string> = Object.fromEntries(Object.entries(views).map(([id, v]) => [id, markText(v, lang)]));
 
   return (
     <main style={{ maxWidth: '1100px', margin: '24px auto', padding: '0 16px' }}>
@@ -37,7 +50,7 @@ export function WatchlistPage() {
         <input id="marking" type="checkbox" checked={marking.enabled !== false} onChange={(e) => void setMarking((e.target as HTMLInputElement).checked)} />
         {x('markingOn')}
       </label>
-      <WatchList entries={entries} x={x} />
+      <WatchList entries={entries} x={x} team={team} />
       <CsvImport entries={entries} x={x} lang={lang} />
       <Elections x={x} />
     </main>

@@ -28,6 +28,7 @@ import { handleVaultMessage, vaultStatus } from './vault-handlers';
 import { VaultLockedError } from '../db/vault';
 import { tv } from '../i18n/vault-messages';
 import { recoverQueue } from './sync';
+import { handleTeamMessage } from '../team/service';
 
 export type Sender = Browser.runtime.MessageSender;
 
@@ -88,6 +89,8 @@ async function fromOwnPage(msg: unknown, lang: Lang): Promise<unknown> {
     if (exported) return exported;
     const workbench = handleWorkbenchMessage(msg, (await getSettings()).language);
     if (workbench) return workbench;
+    const team = handleTeamMessage(msg);
+    if (team) return team;
     const parsed = fromPagesSchema.safeParse(msg);
     if (!parsed.success) return { ok: false, code: 'error', message: 'invalid message' };
     const m = parsed.data;

@@ -73,8 +73,11 @@ const CSS =
   '.root{position:fixed;top:0;left:0;width:0;height:0;pointer-events:none}.root.capturing{display:none}' +
   '.marks{position:fixed;inset:0;overflow:hidden;pointer-events:none}' +
   '.mark{position:absolute;box-sizing:border-box;border:2px dashed #be123c;border-radius:3px}' +
-  '.mark::after{content:"ASN";position:absolute;left:100%;top:50%;margin:-8px 0 0 3px;padding:0 4px;' +
-  'font:700 9px/14px system-ui,sans-serif;color:#fff;background:#be123c;border-radius:3px}' +
+  // "ASN", then the team's words about the ASN when there are any ("ASN sudah 3 temuan tim"): generated
+  // content from an attribute inside the closed root, so no page script can read it (not in the
+  // page's DOM, not found by window.find); nowrap drops the trailing space when there are none.
+  '.mark::after{content:"ASN " attr(data-t);position:absolute;left:100%;top:50%;margin:-8px 0 0 3px;padding:0 4px;' +
+  'font:700 9px/14px system-ui,sans-serif;color:#fff;background:#be123c;border-radius:3px;white-space:nowrap}' +
   '.pick{position:fixed;border:2px solid #be123c;background:rgba(190,18,60,.08);border-radius:3px;display:none}' +
   `.btn{position:fixed;box-sizing:border-box;width:${FLAG_BUTTON.width}px;height:${FLAG_BUTTON.height}px;` +
   'display:none;align-items:center;justify-content:center;overflow:hidden;white-space:nowrap;margin:0;' +
@@ -85,16 +88,19 @@ const CSS =
   'background:#fff;border-left:5px solid #1d4ed8;border-radius:6px;padding:10px 14px;' +
   'box-shadow:0 2px 12px rgba(0,0,0,.3);display:none}.toast.error{border-left-color:#b91c1c}.toast.ok{border-left-color:#15803d}';
 
+/** One mark: the name link's box and, when the team has findings about the ASN, the words for them. */
+export type MarkBox = Box & { label?: string };
+
 /** Where the marks on watched accounts are drawn: one box per name link on or near the screen. */
 export interface MarkLayer {
-  draw(boxes: Box[]): void;
+  draw(boxes: MarkBox[]): void;
 }
 
 /** What the overlay shows (extension code only: the e2e build's test hook, unit tests). */
 export interface OverlayState {
   button: Box | null;
   toast: { kind: string; text: string; code: string | null } | null;
-  marks: Box[];
+  marks: MarkBox[];
   capturing: boolean;
 }
 
@@ -186,7 +192,7 @@ export function createOverlay(doc: Document, label: string, title: string): Over
   let capturing = false;
   let buttonBox: Box | null = null;
   let toastState: OverlayState['toast'] = null;
-  let markBoxes: Box[] = [];
+  let markBoxes: MarkBox[] = [];
   let picking = false;
   let settled: Promise<void> = Promise.resolve();
   const visible = () => !capturing && (buttonBox !== null || toastState !== null || markBoxes.length > 0 || picking);
@@ -211,6 +217,8 @@ export function createOverlay(doc: Document, label: string, title: string): Over
         }
         const b = boxes[i]!;
         place(el, { left: b.left - 3, top: b.top - 3, width: b.width + 6, height: b.height + 6 });
+        if (b.label) el.setAttribute('data-t', b.label);
+        else el.removeAttribute('data-t');
         if (el.parentNode !== marksEl) marksEl.append(el);
       }
       for (let i = boxes.length; i < markEls.length; i++) markEls[i]!.remove();

@@ -5,7 +5,10 @@
  * extension's closed shadow root (a MarkLayer of lib/content/overlay.ts), as fixed boxes placed
  * from the links' getBoundingClientRect, with no pointer events. Nothing of the page's own DOM is
  * touched (no attribute, class or injected style), so nothing a page script can read or measure
- * differs between a watched and an unwatched link. The layer is hidden while a capture is prepared
+ * differs between a watched and an unwatched link. When the team's server has findings about a
+ * watched ASN, the background leaves words for its account key in local:teamMarks (lib/team/marks.ts:
+ * text only, no token) and the mark's badge says them ("ASN sudah 3 temuan tim"), as generated
+ * CSS content inside the closed root. The layer is hidden while a capture is prepared
  * (the overlay's setCapturing), so evidence screenshots show the page as it was.
  *
  * Cost on long feeds: the watched keys are read once from storage.local into a Set; new nodes from
@@ -17,7 +20,8 @@
  */
 import { storage } from 'wxt/utils/storage';
 import { hrefKey, WATCH_KEYS_STORAGE, type WatchKeys } from '../watchlist/model';
-import type { Box, MarkLayer } from './overlay';
+import { TEAM_MARKS_STORAGE, type TeamMarks } from '../team/marks';
+import type { MarkBox, MarkLayer } from './overlay';
 
 export interface WatchMarkerOptions {
   doc: Document;
@@ -55,8 +59,10 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
   let queue: Node[] = [];
   let scheduled = false;
   let stopped = false;
-  /** Watched name links seen in the page (pruned when they leave it). */
-  const marked = new Set<Element>();
+  /** Watched name links seen in the page (pruned when they leave it), with their account key. */
+  const marked = new Map<Element, string>();
+  /** The team's words per account key ("sudah 3 temuan tim"), drawn beside the mark. */
+  let labels = new Map<string, string>();
   let frame = 0;
   let drawn = 0;
   let drawnKey = '';
@@ -77,8 +83,8 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     if (stopped) return;
     const vw = win.innerWidth;
     const vh = win.innerHeight;
-    const boxes: Box[] = [];
-    for (const a of marked) {
+    const boxes: MarkBox[] = [];
+    for (const [a, k] of marked) {
       if (!a.isConnected) {
         marked.delete(a);
         continue;
@@ -86,10 +92,12 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
       const r = a.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.bottom < -NEAR_PX || r.top > vh + NEAR_PX || r.right < -NEAR_PX || r.left > vw + NEAR_PX) continue;
-      boxes.push({ left: r.left, top: r.top, width: r.width, height: r.height });
+      const b: MarkBox = { left: r.left, top: r.top, width: r.width, height: r.height };
+      if (labels.has(k)) b.label = labels.get(k);
+      boxes.push(b);
     }
     // Unchanged (a mutation that moved nothing): leave the layer alone.
-    const key = boxes.map((b) => `${b.left},${b.top},${b.width},${b.height}`).join(';');
+    const key = boxes.map((b) => `${b.left},${b.top},${b.width},${b.height},${b.label}`).join(';');
     if (key !== drawnKey) layer.draw(boxes);
     drawnKey = key;
     drawn = boxes.length;
@@ -106,8 +114,8 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     const k = hrefKey(a.getAttribute('href') ?? '', pageOrigin);
     // Only name links: an avatar link to the same profile has no text.
     if (k !== null && keys.has(k) && a.textContent?.trim()) {
-      if (marked.has(a)) return false;
-      marked.add(a);
+      if (marked.get(a) === k) return false;
+      marked.set(a, k);
       return true;
     }
     return marked.delete(a);
@@ -230,20 +238,32 @@ export function startWatchMarker(opts: WatchMarkerOptions): WatchMarker {
     clearMarks();
     stopped = true;
     unwatch?.();
+    unwatchTeam?.();
+  };
+
+  // The team's words per key, written by the background (lib/team/service.ts): text only.
+  const applyTeam = (v: TeamMarks | null | undefined): void => {
+    labels = new Map(Object.entries(v?.labels ?? {}));
+    drawnKey = '-'; // redraw with the new words
+    redraw();
   };
 
   let unwatch: (() => void) | undefined;
-  if (opts.keys) apply(opts.keys);
-  else {
+  let unwatchTeam: (() => void) | undefined;
+  if (opts.keys) {
+    apply(opts.keys);
+  } else {
     unwatch = storage.watch<WatchKeys>(WATCH_KEYS_STORAGE, (v) => apply(v));
+    unwatchTeam = storage.watch<TeamMarks>(TEAM_MARKS_STORAGE, (v) => applyTeam(v));
     void storage.getItem<WatchKeys>(WATCH_KEYS_STORAGE).then((v) => apply(v)).catch(() => undefined);
+    void storage.getItem<TeamMarks>(TEAM_MARKS_STORAGE).then((v) => applyTeam(v)).catch(() => undefined);
   }
   opts.onInvalidated(stop);
   signal.addEventListener('abort', stop, { once: true });
 
   return {
     flush: () => drain({ timeRemaining: () => Infinity }),
-    watched: () => [...marked].filter((a) => a.isConnected),
+    watched: () => [...marked.keys()].filter((a) => a.isConnected),
     stop,
   };
 }

@@ -334,6 +334,17 @@ const id = {
   exportDownloadFailed: 'Unduhan berkas "{file}" tidak selesai. Periksa daftar unduhan browser (Ctrl+J), lalu ekspor lagi.',
   backToManager: 'Kembali ke Kelola bukti',
   // [/popup]
+  // [team]
+  teamFindingsOne: '1 temuan tim',
+  teamFindingsMany: '{n} temuan tim',
+  teamNotice: 'Sudah {findings} untuk ASN ini (terakhir {date}).',
+  teamNoticeNoDate: 'Sudah {findings} untuk ASN ini.',
+  teamNoticeOpen: '{open} di antaranya masih diproses tim.',
+  teamNoticeHint: 'Data dari server tim: temuan semua pengawas tentang ASN ini.',
+  teamAsOf: 'Data per {date}: belum bisa diperbarui karena tidak tersambung ke server.',
+  teamMark: 'sudah {findings}',
+  teamMarkAsOf: 'sudah {findings} (per {date})',
+  // [/team]
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -666,6 +677,17 @@ const en: Record<MessageKey, string> = {
   exportDownloadFailed: 'The download of "{file}" did not finish. Check the browser\'s download list (Ctrl+J), then export again.',
   backToManager: 'Back to Manage evidence',
   // [/popup]
+  // [team]
+  teamFindingsOne: '1 team finding',
+  teamFindingsMany: '{n} team findings',
+  teamNotice: 'Already {findings} for this ASN (the last on {date}).',
+  teamNoticeNoDate: 'Already {findings} for this ASN.',
+  teamNoticeOpen: '{open} of them are still being handled by the team.',
+  teamNoticeHint: 'From the team server: what every monitor found about this ASN.',
+  teamAsOf: 'As of {date}: could not be updated because the server cannot be reached.',
+  teamMark: 'already {findings}',
+  teamMarkAsOf: 'already {findings} (as of {date})',
+  // [/team]
 };
 
 const tables: Record<Lang, Record<MessageKey, string>> = { id, en };

@@ -99,6 +99,11 @@ const id = {
   err_campaign_account_dup: 'Akun {value} sudah tercatat untuk pasangan calon lain di pemilihan ini.',
   saved: 'Tersimpan.',
   back: 'Kembali',
+  // [team]
+  colTeam: 'Temuan tim',
+  teamColHint: 'Kolom "Temuan tim" menunjukkan berapa kali tim (semua pengawas) sudah mencatat temuan tentang ASN itu di server tim. Diperbarui otomatis saat tersambung ke server.',
+  teamNone: '—',
+  // [/team]
 } as const;
 
 export type WatchlistMessageKey = keyof typeof id;
@@ -197,6 +202,11 @@ const en: Record<WatchlistMessageKey, string> = {
   err_campaign_account_dup: 'Account {value} is already recorded for another candidate pair in this election.',
   saved: 'Saved.',
   back: 'Back',
+  // [team]
+  colTeam: 'Team findings',
+  teamColHint: 'The "Team findings" column shows how many findings the team (every monitor) has recorded about that ASN on the team server. Updated by itself whenever the server can be reached.',
+  teamNone: '—',
+  // [/team]
 };
 
 const tables: Record<Lang, Record<WatchlistMessageKey, string>> = { id, en };

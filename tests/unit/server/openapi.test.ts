@@ -31,7 +31,13 @@ import { makePng, makeRecord, sha256Hex } from '../../../server/test/helpers';
  * receipts, device keys, full screenshot and page source files). Keep in step with the server:
  * the test fails when this list and what is actually left unexercised differ.
  */
-const NOT_YET_EXERCISED: string[] = [];
+const NOT_YET_EXERCISED: string[] = [
+  // [team] GET /v1/team/known: documented by the extension side (lib/team/knowledge.ts); the server
+  // route is built in parallel (issue 15). Whoever adds it adds the requests and drops these lines.
+  'GET /v1/team/known 200', 'GET /v1/team/known 400', 'GET /v1/team/known 401', 'GET /v1/team/known 403',
+  'GET /v1/team/known 500', 'OPTIONS /v1/team/known 204', 'OTHER /v1/team/known 405',
+  // [/team]
+];
 
 /**
  * Where the server's answers disagree with the documentation today (findings, kept visible rather
