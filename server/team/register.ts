@@ -10,14 +10,14 @@
  * after it, never before, so the two cannot deadlock.
  */
 import { createHash } from 'node:crypto';
-import { reportingDeadline, startOfLocalDay } from '../../lib/cases/deadline';
+import { isKnownZone, reportingDeadline, startOfLocalDay, zoneOffsetMinutes } from '../../lib/cases/deadline';
 import { canonicalJson } from '../../lib/integrity/canonical';
 import { importVerifyKey, signText, verifyText, type Signer } from '../../lib/integrity/keys';
 import type { SqlDriver } from '../storage';
 import type { Role } from '../tokens';
 import { accountKeyOf, cleanOpt, cleanText, nipOf, normText, targetOf, type RecordLike } from './keys';
 import {
-  FINDING_STATUSES, RECEIVERS, TeamError,
+  FINDING_STATUSES, RECEIVERS, REPORT_DEADLINE_DAYS, TeamError,
   type Actor, type AuditEntry, type Finding, type FindingStatus, type InboxFilter, type InboxItem, type Page,
   type Receiver, type StatusChange, type SubjectDetail, type SubjectSummary, type TeamApi, type TeamKnowledge, type Witness,
 } from './types';
@@ -118,6 +118,7 @@ interface SubjectRow {
   s_records: number; s_findings: number; s_open: number; s_first_at: Date | string | null; s_last_at: Date | string | null;
   s_next_first: Date | string | null; s_by_violation: string; s_monitors: string[]; s_name: string | null; s_nip: string | null;
   s_account_url: string | null; s_agency: string | null; account_url: string | null; name: string | null; agency: string | null;
+  merged_from?: (number | string)[];
 }
 
 interface FindingRow {
@@ -180,12 +181,37 @@ export class TeamRegister implements TeamApi {
     opts: TeamRegisterOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
-    this.timeZone = opts.timeZone ?? 'Asia/Jakarta';
+    // an unknown zone falls back to WIB, as lib/cases/deadline.ts does
+    this.timeZone = opts.timeZone && isKnownZone(opts.timeZone) ? opts.timeZone : 'Asia/Jakarta';
   }
 
-  /** Deadline of a finding first captured at `first`: end of the 7th day after, team time zone (lib/cases/deadline.ts). */
+  /**
+   * Deadline of a finding first captured at `first`: the end of the 7th day after the day of the
+   * capture, in the team's time zone, exactly lib/cases/deadline.ts's rule (the extension shows the
+   * same). Computed from the zone's offset (cached per hour); if the offset differs at the two ends
+   * (a DST change) the library computes it.
+   */
   deadlineOf(first: string): string {
-    return reportingDeadline(first, this.timeZone).deadlineAt;
+    const ms = Date.parse(first);
+    const MIN = 60_000;
+    const DAY = 86_400_000;
+    const off = this.offsetAt(ms);
+    const endWall = (Math.floor((ms + off * MIN) / DAY) + REPORT_DEADLINE_DAYS + 1) * DAY;
+    const end = endWall - off * MIN;
+    if (this.offsetAt(end) !== off || this.offsetAt(end - 1) !== off) return reportingDeadline(first, this.timeZone).deadlineAt;
+    return new Date(end - 1).toISOString();
+  }
+
+  private readonly offsets = new Map<number, number>();
+  private offsetAt(ms: number): number {
+    const h = Math.floor(ms / 3_600_000);
+    let o = this.offsets.get(h);
+    if (o === undefined) {
+      if (this.offsets.size > 50_000) this.offsets.clear();
+      o = zoneOffsetMinutes(h * 3_600_000, this.timeZone);
+      this.offsets.set(h, o);
+    }
+    return o;
   }
 
   // ---------------------------------------------------------------- filing
@@ -206,22 +232,34 @@ export class TeamRegister implements TeamApi {
       const { n, last } = await this.db.transaction(async (q) => {
         await q(REGISTER_LOCK);
         const rows = await q<EvRow>(
-          `SELECT ${EV_COLUMNS} FROM evidence e LEFT JOIN team_records r ON r.evidence_id = e.id
-           WHERE e.seq > $1 AND (r.evidence_id IS NULL OR r.version <> e.version)
+          `SELECT ${EV_COLUMNS} FROM evidence e
+           WHERE e.seq > $1 AND NOT EXISTS (SELECT 1 FROM team_records r WHERE r.evidence_id = e.id AND r.version = e.version)
            ORDER BY e.seq LIMIT $2`,
           [after, BACKFILL_BATCH],
         );
-        if (rows.length) await this.indexRows(q, rows);
+        // Summaries are brought up to date once at the end (set-based): the flag, set in the same
+        // transaction, makes a backfill interrupted here finish that work the next time it runs.
+        if (rows.length) await this.indexRows(q, rows, true);
         return { n: rows.length, last: rows.length ? Number(rows[rows.length - 1]!.seq) : after };
       });
       total += n;
       after = last;
-      if (n < BACKFILL_BATCH) return total;
+      if (n < BACKFILL_BATCH) break;
     }
+    await this.db.transaction(async (q) => {
+      await q(REGISTER_LOCK);
+      const stale = await q<{ key: string }>("SELECT key FROM team_state WHERE key = 'summaries_stale'");
+      if (!stale.length) return;
+      await this.refreshOwnSubjects(q, 'all');
+      await this.refreshFindings(q, 'all');
+      await this.refreshSubjects(q, 'all');
+      await q("DELETE FROM team_state WHERE key = 'summaries_stale'");
+    });
+    return total;
   }
 
   /** Files rows (inside the caller's transaction, REGISTER_LOCK held). Unchanged rows are skipped. */
-  private async indexRows(q: Q, rows: EvRow[]): Promise<number> {
+  private async indexRows(q: Q, rows: EvRow[], defer = false): Promise<number> {
     const ids = rows.map((r) => r.id);
     const existing = new Map(
       (await q<{ evidence_id: string; version: number | string; subject_id: number | string; finding_id: number | string; subject_root: number | string; finding_root: number | string }>(
@@ -299,10 +337,10 @@ export class TeamRegister implements TeamApi {
     await q(`UPDATE team_batch b SET finding_id = f.id FROM team_findings f WHERE f.subject_id = b.subject_id AND f.target_key = b.target_key`);
     await q(`INSERT INTO team_records (evidence_id, seq, version, monitor, received_at, captured_at, platform, kind, name, nip,
                account_key, account_url, agency, unit_norm, violations, target_key, target_url, page_url, subject_id, finding_id,
-               subject_root, finding_root, finding_status)
+               subject_root, finding_root, finding_status, name_norm)
              SELECT b.evidence_id, b.seq, b.version, b.monitor, b.received_at, b.captured_at, b.platform, b.kind, b.name, b.nip,
                b.account_key, b.account_url, b.agency, b.unit_norm, b.violations, b.target_key, b.target_url, b.page_url,
-               b.subject_id, b.finding_id, s.root_id, f.root_id, fr.status
+               b.subject_id, b.finding_id, s.root_id, f.root_id, fr.status, b.name_norm
              FROM team_batch b JOIN team_subjects s ON s.id = b.subject_id JOIN team_findings f ON f.id = b.finding_id
                JOIN team_findings fr ON fr.id = f.root_id`);
     await q(`INSERT INTO team_facets (kind, key, label)
@@ -310,8 +348,14 @@ export class TeamRegister implements TeamApi {
              UNION ALL SELECT 'platform', platform, min(platform) FROM team_batch GROUP BY platform
              UNION ALL SELECT 'unit', unit_norm, min(agency) FROM team_batch WHERE unit_norm <> '' GROUP BY unit_norm
              ON CONFLICT (kind, key) DO NOTHING`);
+    if (defer) {
+      await q('DROP TABLE team_batch');
+      await q("INSERT INTO team_state (key, value) VALUES ('summaries_stale', '1') ON CONFLICT (key) DO NOTHING");
+      return todo.length;
+    }
     const touched = await q<{ subject_id: number | string; subject_root: number | string; finding_root: number | string }>(
       'SELECT DISTINCT r.subject_id, r.subject_root, r.finding_root FROM team_records r JOIN team_batch b ON b.evidence_id = r.evidence_id');
+    await q('DROP TABLE team_batch');
     const own = new Set(oldSubjects);
     const subjectRoots = new Set(oldSubjectRoots);
     const findingRoots = new Set(oldFindingRoots);
@@ -320,70 +364,74 @@ export class TeamRegister implements TeamApi {
       subjectRoots.add(Number(t.subject_root));
       findingRoots.add(Number(t.finding_root));
     }
-    // every old finding a moved record left (its summary must drop it) and the roots above them
+    // every old finding a moved record left (its summary must drop it)
     for (const id of movable.values()) findingRoots.add(id);
     await this.refreshOwnSubjects(q, [...own]);
     await this.refreshFindings(q, [...findingRoots]);
     await this.refreshSubjects(q, [...subjectRoots]);
-    await q('DROP TABLE team_batch');
     return todo.length;
   }
 
-  /** Each subject's own display fields (for the name/NIP search): its latest own record's. */
-  private async refreshOwnSubjects(q: Q, ids: number[]): Promise<void> {
-    if (!ids.length) return;
+  /** Each subject's own display fields (for the name/NIP search): from its latest own record. */
+  private async refreshOwnSubjects(q: Q, ids: number[] | 'all'): Promise<void> {
+    if (ids !== 'all' && !ids.length) return;
+    const only = ids === 'all' ? '' : 'WHERE r.subject_id = ANY($1::bigint[])';
     await q(`UPDATE team_subjects s SET name = x.name, name_norm = COALESCE(x.name_norm, ''), account_url = x.account_url, agency = x.agency
-             FROM (SELECT k.id,
-                     (SELECT r.name FROM team_records r WHERE r.subject_id = k.id AND r.name IS NOT NULL ORDER BY r.captured_at DESC, r.seq DESC LIMIT 1) AS name,
-                     NULL::text AS name_norm,
-                     (SELECT r.account_url FROM team_records r WHERE r.subject_id = k.id AND r.account_url IS NOT NULL ORDER BY r.captured_at DESC, r.seq DESC LIMIT 1) AS account_url,
-                     (SELECT r.agency FROM team_records r WHERE r.subject_id = k.id AND r.agency IS NOT NULL ORDER BY r.captured_at DESC, r.seq DESC LIMIT 1) AS agency
-                   FROM unnest($1::bigint[]) AS k(id)) x
-             WHERE s.id = x.id`, [ids]);
-    // name_norm is computed in TypeScript (normText): the same folding the search applies to the query
-    const names = await q<{ id: number | string; name: string | null }>('SELECT id, name FROM team_subjects WHERE id = ANY($1::bigint[])', [ids]);
-    const norm = names.map((n) => ({ id: Number(n.id), n: normText(n.name) }));
-    await q(`UPDATE team_subjects s SET name_norm = x.n FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, n text) WHERE s.id = x.id`, [JSON.stringify(norm)]);
+             FROM (SELECT r.subject_id,
+                     (array_agg(r.name ORDER BY r.captured_at DESC, r.seq DESC) FILTER (WHERE r.name IS NOT NULL))[1] AS name,
+                     (array_agg(r.name_norm ORDER BY r.captured_at DESC, r.seq DESC) FILTER (WHERE r.name IS NOT NULL))[1] AS name_norm,
+                     (array_agg(r.account_url ORDER BY r.captured_at DESC, r.seq DESC) FILTER (WHERE r.account_url IS NOT NULL))[1] AS account_url,
+                     (array_agg(r.agency ORDER BY r.captured_at DESC, r.seq DESC) FILTER (WHERE r.agency IS NOT NULL))[1] AS agency
+                   FROM team_records r ${only} GROUP BY r.subject_id) x
+             WHERE s.id = x.subject_id`, ids === 'all' ? [] : [ids]);
   }
 
-  /** Summary of finding roots (first capture, witnesses, violations). */
-  private async refreshFindings(q: Q, roots: number[]): Promise<void> {
-    if (!roots.length) return;
-    await q(`UPDATE team_findings f SET
-               f_first_at = (SELECT min(r.captured_at) FROM team_records r WHERE r.finding_root = f.id),
-               f_records = (SELECT count(*) FROM team_records r WHERE r.finding_root = f.id),
-               f_monitors = (SELECT count(DISTINCT r.monitor) FROM team_records r WHERE r.finding_root = f.id),
-               f_violations = COALESCE((SELECT array_agg(DISTINCT v ORDER BY v) FROM team_records r, unnest(r.violations) v WHERE r.finding_root = f.id), '{}')
-             WHERE f.id = ANY($1::bigint[])`, [roots]);
+  /** Summary of finding roots (first capture, witnesses, violations); 'all': every finding. */
+  private async refreshFindings(q: Q, roots: number[] | 'all'): Promise<void> {
+    if (roots !== 'all' && !roots.length) return;
+    const k = roots === 'all' ? 'SELECT id FROM team_findings' : 'SELECT unnest($1::bigint[]) AS id';
+    const only = roots === 'all' ? '' : 'WHERE r.finding_root = ANY($1::bigint[])';
+    await q(`UPDATE team_findings f SET f_first_at = a.first_at, f_records = COALESCE(a.records, 0), f_monitors = COALESCE(a.monitors, 0),
+               f_violations = COALESCE(v.vs, '{}')
+             FROM (${k}) k
+             LEFT JOIN (SELECT r.finding_root, min(r.captured_at) AS first_at, count(*)::int AS records, count(DISTINCT r.monitor)::int AS monitors
+                        FROM team_records r ${only} GROUP BY r.finding_root) a ON a.finding_root = k.id
+             LEFT JOIN (SELECT r.finding_root, array_agg(DISTINCT v ORDER BY v) AS vs
+                        FROM team_records r CROSS JOIN LATERAL unnest(r.violations) AS v ${only} GROUP BY r.finding_root) v ON v.finding_root = k.id
+             WHERE f.id = k.id`, roots === 'all' ? [] : [roots]);
   }
 
   /** Summary of subject roots (the register's line): counts, dates, monitors, open findings, display fields. */
-  private async refreshSubjects(q: Q, roots: number[]): Promise<void> {
-    if (!roots.length) return;
+  private async refreshSubjects(q: Q, roots: number[] | 'all'): Promise<void> {
+    if (roots !== 'all' && !roots.length) return;
+    const k = roots === 'all' ? 'SELECT id AS root FROM team_subjects' : 'SELECT unnest($1::bigint[]) AS root';
+    const only = roots === 'all' ? '' : 'WHERE r.subject_root = ANY($1::bigint[])';
+    const first = (col: string) =>
+      `(array_agg(r.${col} ORDER BY r.subject_id = r.subject_root DESC, r.captured_at DESC, r.seq DESC) FILTER (WHERE r.${col} IS NOT NULL))[1]`;
     await q(`UPDATE team_subjects s SET
                s_records = COALESCE(a.records, 0), s_findings = COALESCE(a.findings, 0), s_first_at = a.first_at, s_last_at = a.last_at,
                s_monitors = COALESCE(a.monitors, '{}'), s_name = a.name, s_nip = a.nip, s_account_url = a.account_url, s_agency = a.agency,
                s_open = COALESCE(o.open, 0), s_next_first = o.next_first, s_by_violation = COALESCE(v.byv, '{}')
-             FROM unnest($1::bigint[]) AS k(root)
-             LEFT JOIN LATERAL (
-               SELECT count(*)::int AS records, count(DISTINCT r.finding_root)::int AS findings,
+             FROM (${k}) k
+             LEFT JOIN (
+               SELECT r.subject_root, count(*)::int AS records, count(DISTINCT r.finding_root)::int AS findings,
                  min(r.captured_at) AS first_at, max(r.captured_at) AS last_at,
                  array_agg(DISTINCT r.monitor ORDER BY r.monitor) AS monitors,
-                 (array_agg(r.name ORDER BY r.subject_id = k.root DESC, r.captured_at DESC, r.seq DESC) FILTER (WHERE r.name IS NOT NULL))[1] AS name,
-                 (array_agg(r.nip ORDER BY r.subject_id = k.root DESC, r.captured_at DESC, r.seq DESC) FILTER (WHERE r.nip IS NOT NULL))[1] AS nip,
-                 (array_agg(r.account_url ORDER BY r.subject_id = k.root DESC, r.captured_at DESC, r.seq DESC) FILTER (WHERE r.account_url IS NOT NULL))[1] AS account_url,
-                 (array_agg(r.agency ORDER BY r.subject_id = k.root DESC, r.captured_at DESC, r.seq DESC) FILTER (WHERE r.agency IS NOT NULL))[1] AS agency
-               FROM team_records r WHERE r.subject_root = k.root) a ON true
-             LEFT JOIN LATERAL (
-               SELECT count(*)::int AS open, min(f.f_first_at) FILTER (WHERE f.status IN ('baru', 'diverifikasi')) AS next_first
-               FROM team_findings f
-               WHERE f.id IN (SELECT r.finding_root FROM team_records r WHERE r.subject_root = k.root)
-                 AND f.status IN ('baru', 'diverifikasi', 'diteruskan')) o ON true
-             LEFT JOIN LATERAL (
-               SELECT json_object_agg(z.v, z.n ORDER BY z.v)::text AS byv
-               FROM (SELECT v, count(DISTINCT r.finding_root)::int AS n FROM team_records r, unnest(r.violations) v
-                     WHERE r.subject_root = k.root GROUP BY v) z) v ON true
-             WHERE s.id = k.root`, [roots]);
+                 ${first('name')} AS name, ${first('nip')} AS nip, ${first('account_url')} AS account_url, ${first('agency')} AS agency
+               FROM team_records r ${only} GROUP BY r.subject_root) a ON a.subject_root = k.root
+             LEFT JOIN (
+               SELECT x.subject_root, count(*)::int AS open,
+                 min(f.f_first_at) FILTER (WHERE f.status IN ('baru', 'diverifikasi')) AS next_first
+               FROM (SELECT DISTINCT r.subject_root, r.finding_root FROM team_records r ${only}) x
+               JOIN team_findings f ON f.id = x.finding_root
+               WHERE f.status IN ('baru', 'diverifikasi', 'diteruskan')
+               GROUP BY x.subject_root) o ON o.subject_root = k.root
+             LEFT JOIN (
+               SELECT z.subject_root, json_object_agg(z.v, z.n ORDER BY z.v)::text AS byv
+               FROM (SELECT r.subject_root, v, count(DISTINCT r.finding_root)::int AS n
+                     FROM team_records r CROSS JOIN LATERAL unnest(r.violations) AS v ${only} GROUP BY r.subject_root, v) z
+               GROUP BY z.subject_root) v ON v.subject_root = k.root
+             WHERE s.id = k.root`, roots === 'all' ? [] : [roots]);
   }
 
   // ---------------------------------------------------------------- reading
@@ -494,7 +542,8 @@ export class TeamRegister implements TeamApi {
     const { size, offset } = pageOf(page, pageSize);
     params.push(size, offset);
     return {
-      items: `SELECT ${SUBJECT_COLS} FROM team_subjects s WHERE ${w.join(' AND ')}
+      items: `SELECT ${SUBJECT_COLS}, ARRAY(SELECT m.id FROM team_subjects m WHERE m.merged_into = s.id ORDER BY m.id) AS merged_from
+              FROM team_subjects s WHERE ${w.join(' AND ')}
               ORDER BY s.s_last_at DESC, s.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
       count: `SELECT count(*) AS n FROM team_subjects s WHERE ${w.join(' AND ')}`,
       params, countParams,
@@ -513,8 +562,9 @@ export class TeamRegister implements TeamApi {
 
   private async summaries(q: Q, rows: SubjectRow[]): Promise<SubjectSummary[]> {
     if (!rows.length) return [];
-    const merged = await q<{ merged_into: number | string; id: number | string }>(
-      'SELECT merged_into, id FROM team_subjects WHERE merged_into = ANY($1::bigint[]) ORDER BY id', [rows.map((r) => Number(r.id))]);
+    const need = rows.filter((r) => r.merged_from === undefined).map((r) => Number(r.id));
+    const merged = need.length === 0 ? [] : await q<{ merged_into: number | string; id: number | string }>(
+      'SELECT merged_into, id FROM team_subjects WHERE merged_into = ANY($1::bigint[]) ORDER BY id', [need]);
     return rows.map((r) => {
       const first = isoOrNull(r.s_first_at);
       const next = isoOrNull(r.s_next_first);
@@ -532,7 +582,9 @@ export class TeamRegister implements TeamApi {
         monitors: r.s_monitors,
         open: Number(r.s_open),
         nextDeadline: next === null ? null : this.deadlineOf(next),
-        mergedFrom: merged.filter((m) => Number(m.merged_into) === Number(r.id)).map((m) => Number(m.id)),
+        mergedFrom: r.merged_from !== undefined
+          ? r.merged_from.map(Number)
+          : merged.filter((m) => Number(m.merged_into) === Number(r.id)).map((m) => Number(m.id)),
       };
     });
   }

@@ -93,6 +93,7 @@ export const TEAM_MIGRATION = {
       platform       text NOT NULL,
       kind           text NOT NULL,
       name           text,
+      name_norm      text NOT NULL DEFAULT '',
       nip            text,
       account_key    text,
       account_url    text,
@@ -121,6 +122,12 @@ export const TEAM_MIGRATION = {
     CREATE INDEX team_records_violations_idx ON team_records USING gin (violations);
     CREATE INDEX team_records_nip_idx ON team_records (nip) WHERE nip IS NOT NULL;
     CREATE INDEX team_records_account_idx ON team_records (account_key) WHERE account_key IS NOT NULL;
+
+    -- 'summaries_stale': a backfill filed records without updating the summaries yet
+    CREATE TABLE team_state (
+      key   text PRIMARY KEY,
+      value text NOT NULL
+    );
 
     CREATE TABLE team_facets (
       kind  text NOT NULL CHECK (kind IN ('monitor', 'platform', 'unit')),
