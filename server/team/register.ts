@@ -30,7 +30,7 @@ const REGISTER_LOCK = `SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 1)`;
 const AUDIT_LOCK = `SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 2)`;
 /** prevHash of the first audit entry. */
 export const AUDIT_GENESIS = '0'.repeat(64);
-const BACKFILL_BATCH = 2000;
+const BACKFILL_BATCH = 5000;
 const OPEN: readonly FindingStatus[] = ['baru', 'diverifikasi', 'diteruskan'];
 /** Statuses whose reporting deadline still runs. */
 const DEADLINE_RUNS: readonly FindingStatus[] = ['baru', 'diverifikasi'];
@@ -437,7 +437,7 @@ export class TeamRegister implements TeamApi {
   // ---------------------------------------------------------------- reading
 
   /** WHERE clause of the inbox over team_records r (parameters appended to `params`). */
-  private inboxWhere(filter: InboxFilter, params: unknown[]): string {
+  private async inboxWhere(filter: InboxFilter, params: unknown[]): Promise<string> {
     const w: string[] = [];
     const add = (v: unknown) => { params.push(v); return `$${params.length}`; };
     const t = (v: unknown) => (typeof v === 'string' ? cleanText(v).trim() : '');
@@ -455,7 +455,11 @@ export class TeamRegister implements TeamApi {
     }
     if (t(filter.monitor)) w.push(`r.monitor = ${add(t(filter.monitor))}`);
     const unit = normText(t(filter.unit));
-    if (unit) w.push(`r.unit_norm IN (SELECT key FROM team_facets WHERE kind = 'unit' AND key LIKE ${add(`%${unit}%`)})`);
+    if (unit) {
+      // the few unit spellings that contain the text, looked up first so the record index is used
+      const keys = (await this.db.query<{ key: string }>("SELECT key FROM team_facets WHERE kind = 'unit' AND key LIKE $1", [`%${unit}%`])).map((k) => k.key);
+      w.push(keys.length === 1 ? `r.unit_norm = ${add(keys[0])}` : `r.unit_norm = ANY(${add(keys)}::text[])`);
+    }
     if (t(filter.platform)) w.push(`r.platform = ${add(t(filter.platform))}`);
     if (t(filter.violation)) w.push(`r.violations @> ARRAY[${add(t(filter.violation))}]::text[]`);
     if (filter.status !== undefined && t(filter.status)) {
@@ -486,9 +490,9 @@ export class TeamRegister implements TeamApi {
   }
 
   /** The inbox SQL (also run bare by bench/workspace.ts). */
-  inboxSql(filter: InboxFilter, page: number, pageSize: number): { items: string; count: string; params: unknown[]; countParams: unknown[] } {
+  async inboxSql(filter: InboxFilter, page: number, pageSize: number): Promise<{ items: string; count: string; params: unknown[]; countParams: unknown[] }> {
     const params: unknown[] = [];
-    const where = this.inboxWhere(filter, params);
+    const where = await this.inboxWhere(filter, params);
     const countParams = [...params];
     const { size, offset } = pageOf(page, pageSize);
     params.push(size, offset);
@@ -504,7 +508,7 @@ export class TeamRegister implements TeamApi {
   }
 
   async inbox(filter: InboxFilter, page: number, pageSize: number): Promise<Page<InboxItem>> {
-    const sql = this.inboxSql(filter, page, pageSize);
+    const sql = await this.inboxSql(filter, page, pageSize);
     const { size, p } = pageOf(page, pageSize);
     const rows = await this.db.query<{
       evidence_id: string; monitor: string; received_at: Date | string; captured_at: Date | string; platform: string; kind: string;
@@ -651,7 +655,7 @@ export class TeamRegister implements TeamApi {
 
   async evidenceIds(filter: InboxFilter, limit: number): Promise<string[]> {
     const params: unknown[] = [];
-    const where = this.inboxWhere(filter, params);
+    const where = await this.inboxWhere(filter, params);
     params.push(Math.max(0, Math.floor(Number(limit) || 0)));
     return (await this.db.query<{ evidence_id: string }>(
       `SELECT r.evidence_id FROM team_records r ${where} ORDER BY r.captured_at, r.seq LIMIT $${params.length}`, params)).map((r) => r.evidence_id);

@@ -112,7 +112,6 @@ export const TEAM_MIGRATION = {
     CREATE INDEX team_records_inbox_idx ON team_records (received_at DESC, seq DESC);
     CREATE INDEX team_records_monitor_idx ON team_records (monitor, received_at DESC, seq DESC);
     CREATE INDEX team_records_status_idx ON team_records (finding_status, received_at DESC, seq DESC);
-    CREATE INDEX team_records_platform_idx ON team_records (platform, received_at DESC, seq DESC);
     CREATE INDEX team_records_unit_idx ON team_records (unit_norm, received_at DESC, seq DESC);
     CREATE INDEX team_records_subject_idx ON team_records (subject_root, received_at DESC, seq DESC);
     CREATE INDEX team_records_own_subject_idx ON team_records (subject_id);
