@@ -858,6 +858,15 @@ export class TeamRegister implements TeamApi {
   }
 
   /**
+   * Appends one entry inside a transaction the caller already holds (`db.transaction`'s query
+   * function), so a change elsewhere (a token revoked, a key approved) and its audit entry commit
+   * or roll back together. Take no other advisory lock after this one in that transaction.
+   */
+  auditInTransaction(q: Q, actor: Actor, action: string, target: string, detail: Record<string, unknown>): Promise<AuditEntry> {
+    return this.appendAudit(q, actor, action, target, detail);
+  }
+
+  /**
    * Appends one entry inside the caller's transaction. The advisory lock serialises appends across
    * processes until commit, so seq and prevHash are read after the previous append committed.
    */

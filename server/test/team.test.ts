@@ -208,6 +208,22 @@ function teamSuite(makeBackend: () => Promise<Backend>) {
     expect((await team.inbox({ subjectId: after!.subjectId }, 1, 50)).items.find((i) => i.id === moving.id)?.version).toBe(2);
   });
 
+  it('an amendment that changes only the violation types or the agency updates the finding and the register line in place', async () => {
+    const u = uniq();
+    const nipX = nip();
+    const r = await file(recordOf({ subject: { nip: nipX, agency: 'Dinas Lama' }, comment: { id: `a${u}` } }));
+    const before = (await team.findingOf(r.id))!;
+    await amend(storage, { ...r, subject: { ...r.subject, agency: `Dinas Baru ${u}` }, violation: { ...r.violation, types: ['comment', 'gesture'] } });
+    await team.indexEvidence(r.id);
+    const after = (await team.findingOf(r.id))!;
+    expect(after.id).toBe(before.id);
+    expect(after.violations).toEqual(['comment', 'gesture']);
+    const s = (await team.subject(after.subjectId))!.subject;
+    expect(s).toMatchObject({ agency: `Dinas Baru ${u}`, byViolation: { comment: 1, gesture: 1 }, records: 1 });
+    expect((await team.inbox({ unit: `baru ${u}` }, 1, 5)).items.map((i) => [i.id, i.version, i.violations])).toEqual([[r.id, 2, ['comment', 'gesture']]]);
+    expect((await team.inbox({ unit: 'dinas lama', q: nipX }, 1, 5)).total).toBe(0);
+  });
+
   it('merging two entries then splitting them restores both exactly; both are in the audit log', async () => {
     const u = uniq();
     const nipX = nip();
@@ -571,6 +587,14 @@ open(sys.argv[3] + '/key.pem', 'wb').write(pub.public_bytes(serialization.Encodi
         expect(f.witnesses.map((w) => w.monitor).sort()).toEqual(['alpha', 'beta']);
         expect((await t.subjects({}, 1, 10)).items.map((s) => s.records).sort()).toEqual([1, 1, 2]);
         expect((await t.findingOf('legacy-1'))!.witnesses).toHaveLength(1);
+        // a backfill interrupted after filing (summaries not brought up to date yet) finishes that
+        // work the next time it runs, even with nothing left to file
+        await st.db.query("UPDATE team_subjects SET s_records = 0, s_findings = 0");
+        await st.db.query("INSERT INTO team_state (key, value) VALUES ('summaries_stale', '1')");
+        expect((await t.subjects({}, 1, 10)).total).toBe(0);
+        expect(await t.backfill()).toBe(0);
+        expect((await t.subjects({}, 1, 10)).items.map((s) => s.records).sort()).toEqual([1, 1, 2]);
+        expect(await st.db.query('SELECT * FROM team_state')).toEqual([]);
       } finally {
         await st.close();
       }
