@@ -451,8 +451,6 @@ function teamSuite(makeBackend: () => Promise<Backend>) {
     try {
       await storage.db.query(`UPDATE team_audit SET detail_json = '{"monitor":"delta","note":"x"}' WHERE seq = $1`, [e1.seq]);
       expect(await team.verifyAudit()).toMatchObject({ ok: false, seq: e1.seq, problem: expect.stringMatching(/hash/) });
-      const orig = await storage.db.query<{ detail_json: string }>('SELECT detail_json FROM team_audit WHERE seq = $1', [e2.seq]);
-      void orig;
       // a re-hashed entry is caught by the signature (and the next entry's prevHash)
       const { createHash } = await import('node:crypto');
       const { auditHashInput } = await import('../team/register');
@@ -461,9 +459,8 @@ function teamSuite(makeBackend: () => Promise<Backend>) {
       await storage.db.query('UPDATE team_audit SET detail_json = $2, hash = $3 WHERE seq = $1', [e1.seq, '{"monitor":"delta"}', fh]);
       expect(await team.verifyAudit()).toMatchObject({ ok: false, seq: e1.seq, problem: expect.stringMatching(/signature/) });
       // restored: the chain verifies again
-      await storage.db.query('UPDATE team_audit SET detail_json = $2, hash = $3 WHERE seq = $1', [e1.seq, JSON.stringify(e1.detail), e1.hash]);
       const { canonicalJson } = await import('../../lib/integrity/canonical');
-      await storage.db.query('UPDATE team_audit SET detail_json = $2 WHERE seq = $1', [e1.seq, canonicalJson(e1.detail)]);
+      await storage.db.query('UPDATE team_audit SET detail_json = $2, hash = $3 WHERE seq = $1', [e1.seq, canonicalJson(e1.detail), e1.hash]);
       expect(await team.verifyAudit()).toEqual({ ok: true, entries: e2.seq });
       // a deleted entry breaks the sequence
       await storage.db.query('DELETE FROM team_audit WHERE seq = $1', [e1.seq]);
