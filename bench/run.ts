@@ -13,6 +13,9 @@
  *     0.5 MB ZIP declaring a 500 MiB SHA256SUMS is refused
  *   - watchlist marking: a 5,000-post feed with 1,000 watched accounts, page main-thread time with
  *     marking vs the same page with marking off (Chromium)
+ *   - team workspace: 100,000 records from 50 monitors filed by the register, the inbox filter and
+ *     the register page vs the bare SQL query of the same result, with the indexes EXPLAIN shows
+ *     (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
  * Needs `npm run build` and `npm run build:e2e` first (the npm script does both).
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { runLoadBench } from './load';
 import { runSyncBench } from './sync';
 import { runVerifyBench } from './verify';
 import { runWatchlistBench } from './watchlist';
+import { runWorkspaceBench, workspaceRows } from './workspace';
 // @ts-expect-error plain ESM module without types
 import { runExportBench } from './export.mjs';
 
@@ -86,6 +90,9 @@ rows.push([`verify: ${ver.hostileKB.toFixed(0)} KB ZIP declaring a 500 MiB SHA25
 console.error('watchlist marking (Chromium)…');
 const wl = await runWatchlistBench({ posts: quick ? 1000 : 5000, watched: quick ? 200 : 1000, runs: quick ? 1 : 3, log });
 rows.push([`watchlist: ${wl.posts} posts, ${wl.watched} watched`, `busy ${(wl.onBusyMs / 1000).toFixed(1)} s, ${wl.marked} names marked`, `page without the extension ${(wl.bareBusyMs / 1000).toFixed(1)} s`, `busy-time ratio ${wl.busyRatio.toFixed(2)} (wall ${wl.ratio.toFixed(2)}; vs marking off ${wl.busyRatioMarkerOff.toFixed(2)})`]);
+
+console.error('team workspace (Node, PGlite and PostgreSQL when TEST_DATABASE_URL is set)…');
+rows.push(...workspaceRows(await runWorkspaceBench({ records: quick ? 20_000 : 100_000, monitors: 50, log })));
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'measured', 'baseline (same run)', 'ratio'][i]!.length));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

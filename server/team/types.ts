@@ -124,6 +124,8 @@ export interface AuditEntry {
   hash: string;
   /** ES256 by the server key over `hash` (base64url) */
   signature: string;
+  /** key id (RFC 7638 thumbprint, hex) of the server key that signed it */
+  keyId: string;
 }
 
 /** What a monitor's extension may learn about an account or NIP: counts only. */

@@ -363,7 +363,7 @@ export class FakeTeam implements TeamApi {
     const prev = this.auditEntries.at(-1);
     const e: AuditEntry = {
       seq: (prev?.seq ?? 0) + 1, at: now(), actor: actor.name, role: actor.role, action, target, detail,
-      prevHash: prev?.hash ?? '0'.repeat(64), hash: randomBytes(32).toString('hex'), signature: 'sig',
+      prevHash: prev?.hash ?? '0'.repeat(64), hash: randomBytes(32).toString('hex'), signature: 'sig', keyId: 'f'.repeat(64),
     };
     this.auditEntries.push(e);
     return e;
