@@ -25,6 +25,7 @@ import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidenc
 import { ALL_SCOPES, loadOrCreateDevTokens, ROLE_SCOPES, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
 import { AuthService } from './auth/service';
 import { TeamRegister } from './team/register';
+import { parseKnownQuery } from '../lib/team/account-key';
 import { TeamError, type TeamApi } from './team/types';
 import { workspacePlugin } from './workspace/plugin';
 import type { TeamHistory } from '../lib/export/report';
@@ -926,13 +927,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     GET: async (request, reply) => {
       const who = await authorizeRole(request.raw, 'list');
       const url = urlOf(request);
-      const nips = url.searchParams.getAll('nip');
-      const accounts = url.searchParams.getAll('account');
-      if (nips.length + accounts.length > 100) throw new HttpError(400, 'at most 100 keys (nip and account) per request');
-      if (nips.some((n) => !/^\d{18}$/.test(n))) throw new HttpError(400, 'nip must be 18 digits');
-      if (accounts.some((a) => a.length > 2048 || !/^https?:\/\//i.test(a))) throw new HttpError(400, 'account must be an http(s) URL');
-      sendJson(reply, 200, { known: await team.knowledge({ nips, accounts }) });
-      return `${who.role}=${who.monitor} known keys=${nips.length + accounts.length}`;
+      const parsed = parseKnownQuery(url.searchParams);
+      if (!parsed.ok) throw new HttpError(400, parsed.error);
+      const nips = parsed.keys.filter((k) => k.kind === 'nip');
+      const accounts = parsed.keys.filter((k) => k.kind === 'account');
+      const counts = await team.knowledge({ nips: nips.map((k) => k.key), accounts: accounts.map((k) => k.key) });
+      // Answered under each key as asked (the extension asks normalised keys); only keys with findings.
+      const asked = [...nips, ...accounts];
+      const known = counts.map((c, i) => ({ ...c, key: asked[i]!.asked })).filter((c) => c.findings > 0);
+      sendJson(reply, 200, { known });
+      return `${who.role}=${who.monitor} known keys=${asked.length}`;
     },
   });
 
