@@ -907,7 +907,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const raw = (request.params as { id?: string }).id ?? '';
       if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'malformed subject id');
       const detail = await team.subject(Number(raw)).catch(teamFailure);
-      if (!detail) throw new HttpError(404, 'no such subject');
+      // An entry whose records all moved elsewhere (amendments) is no longer in the register.
+      if (!detail || detail.subject.records === 0) throw new HttpError(404, 'no such subject');
       sendJson(reply, 200, detail);
       return `${who.role}=${who.monitor} subject=${raw}`;
     },
@@ -934,7 +935,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const counts = await team.knowledge({ nips: nips.map((k) => k.key), accounts: accounts.map((k) => k.key) });
       // Answered under each key as asked (the extension asks normalised keys); only keys with findings.
       const asked = [...nips, ...accounts];
-      const known = counts.map((c, i) => ({ ...c, key: asked[i]!.asked })).filter((c) => c.findings > 0);
+      // A key asked twice is answered once.
+      const seen = new Set<string>();
+      const known = counts.map((c, i) => ({ ...c, key: asked[i]!.asked }))
+        .filter((c) => {
+          if (c.findings === 0 || seen.has(c.key)) return false;
+          seen.add(c.key);
+          return true;
+        });
       sendJson(reply, 200, { known });
       return `${who.role}=${who.monitor} known keys=${asked.length}`;
     },

@@ -31,13 +31,7 @@ import { makePng, makeRecord, sha256Hex } from '../../../server/test/helpers';
  * receipts, device keys, full screenshot and page source files). Keep in step with the server:
  * the test fails when this list and what is actually left unexercised differ.
  */
-const NOT_YET_EXERCISED: string[] = [
-  // [team] GET /v1/team/known: documented by the extension side (lib/team/knowledge.ts); the server
-  // route is built in parallel (issue 15). Whoever adds it adds the requests and drops these lines.
-  'GET /v1/team/known 200', 'GET /v1/team/known 400', 'GET /v1/team/known 401', 'GET /v1/team/known 403',
-  'GET /v1/team/known 500', 'OPTIONS /v1/team/known 204', 'OTHER /v1/team/known 405',
-  // [/team]
-];
+const NOT_YET_EXERCISED: string[] = [];
 
 /**
  * Where the server's answers disagree with the documentation today (findings, kept visible rather
@@ -235,9 +229,11 @@ const TOKENS = [
   { monitor: 'gone', token: 'token-gone-8901', enabled: false },
   { monitor: 'koordinator', token: 'token-coord-4444', role: 'coordinator' as const },
   { monitor: 'auditor', token: 'token-audit-5555', role: 'auditor' as const },
+  { monitor: 'beta', token: 'token-beta-4567' },
 ];
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const ALPHA = bearer('token-alpha-123');
+const BETA = bearer('token-beta-4567');
 const COORD = bearer('token-coord-4444');
 const AUDIT = bearer('token-audit-5555');
 
@@ -292,12 +288,15 @@ interface Upload { record: EvidenceRecord; png: Uint8Array<ArrayBuffer>; custody
 const key = generateSigningKey().then(signerOf);
 
 /** A valid record (signed at capture), its PNG and a signed custody log, as the extension sends them. */
-async function signedUpload(seed: number, over: Partial<EvidenceRecord> = {}, files: { full?: Uint8Array<ArrayBuffer>; source?: Uint8Array<ArrayBuffer> } = {}): Promise<Upload> {
+async function signedUpload(
+  seed: number, over: Partial<EvidenceRecord> = {}, files: { full?: Uint8Array<ArrayBuffer>; source?: Uint8Array<ArrayBuffer> } = {},
+  installation: Promise<Awaited<typeof key>> = key,
+): Promise<Upload> {
   const png = makePng(4, 3, seed);
   const record = makeRecord(png, over);
   if (files.full) record.screenshot = { ...record.screenshot, full: { file: `evidence/${record.id}/full.png`, sha256: sha256Hex(files.full), width: 8, height: 6 } };
   if (files.source) record.source = { file: `evidence/${record.id}/source.html`, sha256: sha256Hex(files.source), mime: 'text/html', bytes: files.source.length, truncated: false, targetPath: null };
-  const signer = await key;
+  const signer = await installation;
   record.attestation = await attest(record, signer);
   const log = await appendSignedCustody<CustodyLink>(record.id, [], [
     { at: record.capturedAt, action: 'capture', actor: record.monitor.name, details: { sha256: record.screenshot.sha256 } },
@@ -667,6 +666,153 @@ describe('the server answers as documented', () => {
     } finally {
       Object.assign(srv.storage, { rows: saved });
     }
+  });
+
+  describe('the team register: two monitors, one ASN', () => {
+    const NIP = '197002022000031005';
+    const ACCOUNT = 'https://facebook.com/ani.lestari';
+    const OTHER_NIP = '196001011990011001';
+    const base = makeRecord(makePng(4, 3, 0));
+    /** A record about Ani Lestari (NIP above), on comment `commentId`, naming these violation types. */
+    const about = (commentId: string, types: EvidenceRecord['violation']['types']): Partial<EvidenceRecord> => ({
+      subject: { ...base.subject, name: 'Ani Lestari', nip: NIP, accountUrl: 'https://www.facebook.com/Ani.Lestari', agency: 'Dinas Kesehatan' },
+      comment: { ...base.comment!, id: commentId, authorName: 'Ani Lestari', authorUrl: 'https://www.facebook.com/Ani.Lestari' },
+      violation: { ...base.violation, types },
+    });
+    const betaKey = generateSigningKey().then(signerOf);
+    let subjectId = 0;
+    let rejectedFinding = 0;
+    const ids: string[] = [];
+
+    beforeAll(async () => {
+      const a = await signedUpload(201, about('5001', ['comment']));
+      await upload(srv.url, a, 201);
+      const b = await signedUpload(202, about('5001', ['comment']), {}, betaKey);
+      await upload(srv.url, b, 201, { headers: { ...BETA, 'Idempotency-Key': b.record.id } });
+      const c = await signedUpload(203, about('5002', ['comment', 'share']), {}, betaKey);
+      await upload(srv.url, c, 201, { headers: { ...BETA, 'Idempotency-Key': c.record.id } });
+      ids.push(a.record.id, b.record.id, c.record.id);
+    });
+
+    it('/v1/subjects: both monitors\' records about one NIP are one entry, counted per finding and violation type', async () => {
+      const page = (await call(srv.url, 'GET', `/v1/subjects?q=${NIP}`, 200, { headers: COORD })) as { subjects: Record<string, unknown>[]; total: number };
+      expect(page.total).toBe(1);
+      const s = page.subjects[0]!;
+      subjectId = s.id as number;
+      expect(s).toMatchObject({
+        name: 'Ani Lestari', nip: NIP, agency: 'Dinas Kesehatan', findings: 2, records: 3, monitors: ['alpha', 'beta'],
+        byViolation: { comment: 2, share: 1 }, open: 2, mergedFrom: [],
+      });
+      expect(typeof s.nextDeadline).toBe('string');
+      // the auditor reads the same register; the whole list holds it once, next to the other tests' ASN
+      const all = (await call(srv.url, 'GET', '/v1/subjects?pageSize=600', 200, { headers: AUDIT })) as { subjects: { id: number; nip: string | null }[]; pageSize: number };
+      expect(all.pageSize).toBe(500);
+      expect(all.subjects.filter((x) => x.nip === NIP).map((x) => x.id)).toEqual([subjectId]);
+      const byName = (await call(srv.url, 'GET', '/v1/subjects?q=ani%20LESTARI&open=1', 200, { headers: COORD })) as { subjects: { id: number }[] };
+      expect(byName.subjects.map((x) => x.id)).toEqual([subjectId]);
+      const second = (await call(srv.url, 'GET', '/v1/subjects?page=2&pageSize=1', 200, { headers: COORD })) as { subjects: unknown[]; page: number; total: number };
+      expect(second.page).toBe(2);
+      expect(second.total).toBeGreaterThanOrEqual(2);
+      expect(second.subjects).toHaveLength(1);
+      // hostile search text is a search, never an error; only its letters and digits count
+      for (const q of ['<script>alert(1)</script>', `'; DROP TABLE team_subjects; --`, 'x'.repeat(5000), '1985%']) {
+        expect(await call(srv.url, 'GET', `/v1/subjects?q=${encodeURIComponent(q)}`, 200, { headers: COORD })).toMatchObject({ subjects: [], total: 0 });
+      }
+      const everyone = ((await call(srv.url, 'GET', '/v1/subjects', 200, { headers: COORD })) as { total: number }).total;
+      for (const q of ['%_%', '\u0000', '"\'<>']) {
+        expect(await call(srv.url, 'GET', `/v1/subjects?q=${encodeURIComponent(q)}`, 200, { headers: COORD })).toMatchObject({ total: everyone });
+      }
+      await call(srv.url, 'GET', '/v1/subjects?page=0', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects?pageSize=abc', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects', 401);
+      expect(await call(srv.url, 'GET', '/v1/subjects', 403, { headers: ALPHA })).toMatchObject({ code: 'forbidden' });
+      expect(await call(srv.url, 'GET', '/v1/subjects', 403, { headers: bearer('token-gone-8901') })).toMatchObject({ code: 'token_disabled' });
+      await call(srv.url, 'OPTIONS', '/v1/subjects', 204);
+      await call(srv.url, 'DELETE', '/v1/subjects', 405, { headers: COORD });
+    });
+
+    it('/v1/subjects/{id}: the findings with their witnesses', async () => {
+      const detail = (await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 200, { headers: AUDIT })) as {
+        subject: { id: number; monitors: string[] };
+        findings: { id: number; targetKey: string; violations: string[]; status: string; witnesses: { evidenceId: string; monitor: string }[] }[];
+      };
+      expect(detail.subject).toMatchObject({ id: subjectId, monitors: ['alpha', 'beta'] });
+      const shown = detail.findings.map((f) => ({ violations: f.violations, status: f.status, witnesses: f.witnesses.map((w) => [w.monitor, w.evidenceId]).sort() }));
+      expect(shown).toHaveLength(2);
+      expect(shown).toContainEqual({ violations: ['comment'], status: 'baru', witnesses: [['alpha', ids[0]], ['beta', ids[1]]].sort() });
+      expect(shown).toContainEqual({ violations: ['comment', 'share'], status: 'baru', witnesses: [['beta', ids[2]]] });
+      rejectedFinding = detail.findings.find((f) => f.violations.includes('share'))!.id;
+      await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 200, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects/abc', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects/1234567890123456', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects/%E0%A4%A', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects/999999999', 404, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/subjects/0', 404, { headers: COORD });
+      await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 401);
+      expect(await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 403, { headers: BETA })).toMatchObject({ code: 'forbidden' });
+      await call(srv.url, 'OPTIONS', `/v1/subjects/${subjectId}`, 204);
+      await call(srv.url, 'PUT', `/v1/subjects/${subjectId}`, 405, { headers: COORD, body: '{}' });
+    });
+
+    it('/v1/audit: signed entries and the server\'s own check', async () => {
+      await srv.team.changeStatus(rejectedFinding, { to: 'ditolak', reason: 'bukan akun ASN' }, { name: 'koordinator', role: 'coordinator' });
+      const log = (await call(srv.url, 'GET', '/v1/audit?pageSize=10', 200, { headers: AUDIT })) as {
+        entries: { seq: number; target: string; actor: string }[]; total: number; check: unknown; serverKey: unknown;
+      };
+      expect(log.total).toBeGreaterThanOrEqual(1);
+      expect(log.check).toEqual({ ok: true, entries: log.total });
+      expect(log.serverKey).toEqual(srv.serverKey);
+      expect(log.entries[0]).toMatchObject({ seq: log.total, target: `finding:${rejectedFinding}`, actor: 'koordinator' });
+      await call(srv.url, 'GET', '/v1/audit', 200, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/audit?page=-1', 400, { headers: COORD });
+      await call(srv.url, 'GET', '/v1/audit', 401, { headers: bearer('token-nobody-00') });
+      expect(await call(srv.url, 'GET', '/v1/audit', 403, { headers: ALPHA })).toMatchObject({ code: 'forbidden' });
+      await call(srv.url, 'OPTIONS', '/v1/audit', 204);
+      await call(srv.url, 'POST', '/v1/audit', 405, { headers: COORD, body: 'x' });
+      // the rejection shows in the register: one finding left open
+      const page = (await call(srv.url, 'GET', `/v1/subjects?q=${NIP}`, 200, { headers: COORD })) as { subjects: { findings: number; open: number }[] };
+      expect(page.subjects[0]).toMatchObject({ findings: 2, open: 1 });
+    });
+
+    it('/v1/team/known: a monitor learns counts only, for keys with findings only', async () => {
+      const q = `nip=${NIP}&nip=${OTHER_NIP}&account=${encodeURIComponent(ACCOUNT)}&account=${encodeURIComponent('https://facebook.com/nobody.here')}`;
+      const answer = (await call(srv.url, 'GET', `/v1/team/known?${q}`, 200, { headers: ALPHA })) as { known: { key: string; lastAt: string }[] };
+      // exactly these members: no names, no monitors, no record ids
+      expect(answer).toEqual({
+        known: [
+          { key: NIP, findings: 2, open: 1, lastAt: base.capturedAt },
+          { key: ACCOUNT, findings: 2, open: 1, lastAt: base.capturedAt },
+        ],
+      });
+      // a key asked twice is answered once; another role gets the same counts
+      expect(await call(srv.url, 'GET', `/v1/team/known?nip=${NIP}&nip=${NIP}`, 200, { headers: COORD })).toEqual({ known: [answer.known[0]] });
+      expect(await call(srv.url, 'GET', `/v1/team/known?nip=${OTHER_NIP}`, 200, { headers: BETA })).toEqual({ known: [] });
+      expect(await call(srv.url, 'GET', '/v1/team/known', 200, { headers: ALPHA })).toEqual({ known: [] });
+      await call(srv.url, 'GET', '/v1/team/known?nip=12345', 400, { headers: ALPHA });
+      await call(srv.url, 'GET', '/v1/team/known?account=javascript%3Aalert(1)', 400, { headers: ALPHA });
+      await call(srv.url, 'GET', `/v1/team/known?${Array.from({ length: 101 }, () => `nip=${NIP}`).join('&')}`, 400, { headers: ALPHA });
+      await call(srv.url, 'GET', `/v1/team/known?nip=${NIP}`, 401);
+      expect(await call(srv.url, 'GET', `/v1/team/known?nip=${NIP}`, 403, { headers: bearer('token-gone-8901') })).toMatchObject({ code: 'token_disabled' });
+      expect(await call(srv.url, 'GET', `/v1/team/known?nip=${NIP}`, 403, { headers: bearer('token-upload-33') })).toMatchObject({ code: 'forbidden' });
+      await call(srv.url, 'OPTIONS', '/v1/team/known', 204, { headers: { Origin: 'chrome-extension://x', 'Access-Control-Request-Method': 'GET' } });
+      await call(srv.url, 'POST', '/v1/team/known', 405, { headers: ALPHA, body: '{}' });
+    });
+
+    it('500 when the register fails', async () => {
+      const team = srv.team;
+      const saved = { subjects: team.subjects, subject: team.subject, auditLog: team.auditLog, knowledge: team.knowledge };
+      const broken = () => Promise.reject(new Error('register unavailable (test)'));
+      Object.assign(team, { subjects: broken, subject: broken, auditLog: broken, knowledge: broken });
+      try {
+        await call(srv.url, 'GET', '/v1/subjects', 500, { headers: COORD });
+        await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 500, { headers: COORD });
+        await call(srv.url, 'GET', '/v1/audit', 500, { headers: AUDIT });
+        await call(srv.url, 'GET', `/v1/team/known?nip=${NIP}`, 500, { headers: ALPHA });
+      } finally {
+        Object.assign(team, saved);
+      }
+      await call(srv.url, 'GET', `/v1/subjects/${subjectId}`, 200, { headers: COORD });
+    });
   });
 
   it('every documented answer is exercised, except NOT_YET_EXERCISED; deviations are KNOWN_DEVIATIONS', () => {
