@@ -638,12 +638,12 @@ describe('language, headers, layout', () => {
     expect(id.body).toContain('href="/posko?lang=en"');
   });
 
-  it('every page carries the CSP, no-referrer and no framing; the stylesheet is served from /posko/gaya.css', async () => {
+  it('every page carries the CSP, a same-origin referrer policy and no framing; the stylesheet is served from /posko/gaya.css', async () => {
     const k = await signIn(w.app, 'koord');
     for (const url of ['/posko/masuk', '/posko', '/posko/tim', `/posko/bukti/${w.ids.signed}`, '/posko/gaya.css']) {
       const res = await w.app.inject({ method: 'GET', url, headers: { cookie: k.cookie } });
       expect(res.headers['content-security-policy'], url).toBe(CSP);
-      expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(res.headers['referrer-policy'], url).toBe('same-origin');
       expect(res.headers['x-frame-options'], url).toBe('DENY');
     }
     expect(CSP).toContain("default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'");

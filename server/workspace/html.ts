@@ -101,7 +101,7 @@ ${v.who.role !== 'monitor' ? html`<li><a href="/posko/asn"${opts.current === 're
 <title>${title} · ${tr(v, 'appName')}</title><link rel="stylesheet" href="/posko/gaya.css"></head>
 <body><a class="skip" href="#isi">${tr(v, 'skip')}</a>
 <header class="top"><p class="brand">${tr(v, 'appName')}</p>${nav}
-<a class="lang" href="${langSwitchHref(v)}" hreflang="${other}" lang="${other}" aria-label="${tr(v, 'switchLangLabel')}">${tr(v, 'switchLang')}</a></header>
+<a class="lang" href="${langSwitchHref(v)}" hreflang="${other}" lang="${other}" title="${tr(v, 'switchLangLabel')}">${tr(v, 'switchLang')}</a></header>
 <main id="isi" tabindex="-1"><h1>${title}</h1>
 ${v.who?.role === 'auditor' ? html`<p class="note">${tr(v, 'readOnlyNote')}</p>` : ''}
 ${body}</main></body></html>

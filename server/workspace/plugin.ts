@@ -71,6 +71,13 @@ const TEAM_ERROR_MESSAGES: Record<string, WsKey> = {
   weak_password: 'te_weak_password', password_weak: 'te_weak_password', password_too_short: 'te_weak_password',
   bad_proof: 'te_bad_proof', proof_invalid: 'te_bad_proof', not_coordinator_token: 'te_bad_proof',
   bootstrap_done: 'te_bootstrap_done', already_bootstrapped: 'te_bootstrap_done',
+  // the codes server/team/register.ts and server/auth/service.ts actually send
+  finding_not_found: 'te_not_found', subject_not_found: 'te_not_found', evidence_not_found: 'te_not_found',
+  different_subjects: 'te_different_subjects', findings_merged_across: 'te_merged_across',
+  missing_letter_number: 'te_missing_letter', missing_sanction: 'te_missing_sanction', missing_reason: 'te_missing_reason',
+  invalid_date: 'te_invalid_date', invalid_receiver: 'te_invalid_receiver', invalid_status: 'te_invalid', invalid_filter: 'te_invalid',
+  invalid_role: 'te_invalid', invalid_username: 'te_invalid_username', password_is_username: 'te_weak_password',
+  password_too_long: 'te_password_long', bootstrap_refused: 'te_bad_proof',
 };
 
 export function teamErrorMessage(lang: WsLang, e: { status: number; code: string }): string {
@@ -189,7 +196,9 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.url.startsWith('/posko')) return payload;
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
-    reply.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on a form POST,
+    // which the same-origin check must refuse; same-origin still gives other sites nothing.
+    reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/app';
@@ -168,7 +169,179 @@ function suite(label: string, start: () => Promise<Backends>) {
       }
     });
 
-    // WORKSPACE STEPS: added once the workspace pages land (sign-in, inbox, merge, workflow, export, auditor).
+
+    /** A signed-in browser page on the workspace (cookies are per host, so one session serves both ports). */
+    let coord: Page;
+    let coordContext: BrowserContext;
+    let budiFinding = 0;
+    let budiSubject = 0;
+    const text = async (p: Page) => (await p.locator('main').innerText()).replace(/\s+/g, ' ');
+    const findingIds = async (p: Page) => [...new Set((await p.$$eval('main a[href^="/posko/temuan/"]', (as) => as.map((a) => a.getAttribute('href')!)))
+      .map((h) => Number(/\/posko\/temuan\/(\d+)/.exec(h)![1])))];
+    const step = async (p: Page, to: string) => p.locator(`form[action$="/status"]:has(input[name="ke"][value="${to}"])`);
+
+    it('the coordinator creates the first account with the coordinator token, signs in, and sees both monitors\' records', async () => {
+      coordContext = await browser.newContext({ acceptDownloads: true });
+      coord = await coordContext.newPage();
+      await coord.goto(`${backends.b}/posko`);
+      assert.match(coord.url(), /\/posko\/masuk/);
+      assert.deepEqual(await axeViolations(coord), []);
+      await coord.getByLabel(/Token koordinator/i).fill(TOKENS.koordinator);
+      await coord.fill('#f-user', 'dina');
+      await coord.fill('#f-name', 'Dina Lestari');
+      await coord.fill('#f-pass', PASSWORD.koordinator);
+      await coord.fill('#f-pass2', PASSWORD.koordinator);
+      await coord.locator('form button[type="submit"]').click();
+      await coord.waitForURL(/\/posko(\?|$)/);
+      const inbox = await text(coord);
+      for (const who of ['rahmat', 'sinta']) assert.ok(inbox.includes(who), `the inbox names monitor ${who}`);
+      assert.ok(inbox.includes('Budi Santoso') && inbox.includes('Sinta Dewi'), inbox.slice(0, 500));
+      if (process.env.E2E_DUMP) writeFileSync(join(tmpdir(), "ws-inbox.html"), await coord.content());
+      assert.equal(await coord.locator(`main a[href="/posko/bukti/${ids.bBudi}"]`).count(), 1, "monitor B's record is in the coordinator's inbox");
+      assert.equal(await coord.locator(`main a[href="/posko/bukti/${ids.aBudi}"]`).count(), 1, "monitor A's record is in the coordinator's inbox");
+      assert.deepEqual(await axeViolations(coord), []);
+    });
+
+    it('the register has one entry per ASN; the same comment seen by both monitors is one finding with two witnesses', async () => {
+      await coord.goto(`${backends.b}/posko/asn`);
+      assert.deepEqual(await axeViolations(coord), []);
+      const budiRow = coord.locator('main tr', { hasText: 'Budi Santoso' });
+      assert.equal(await budiRow.count(), 1, 'one register entry for Budi (NIP from monitor A, account from both)');
+      assert.equal(await coord.locator('main tr', { hasText: 'Sinta Dewi' }).count(), 1);
+      await budiRow.locator('a[href^="/posko/asn/"]').first().click();
+      budiSubject = Number(/\/posko\/asn\/(\d+)/.exec(coord.url())![1]);
+      assert.ok((await text(coord)).includes(NIP));
+      // Monitor B's page had no link for Budi's comment: two findings until the coordinator merges them.
+      const findings = await findingIds(coord);
+      assert.equal(findings.length, 2, `Budi has two findings before the merge: ${findings}`);
+      // Sinta's comment was matched by its comment id: one finding, both monitors as witnesses.
+      await coord.goto(`${backends.b}/posko/asn`);
+      await coord.locator('main tr', { hasText: 'Sinta Dewi' }).locator('a[href^="/posko/asn/"]').first().click();
+      const sinta = await findingIds(coord);
+      assert.equal(sinta.length, 1);
+      await coord.goto(`${backends.b}/posko/temuan/${sinta[0]}`);
+      const page = await text(coord);
+      assert.ok(page.includes('rahmat') && page.includes('sinta'), 'both monitors are witnesses');
+    });
+
+    it('the coordinator merges the duplicate into one finding, on the other server process', async () => {
+      await coord.goto(`${backends.a}/posko/asn/${budiSubject}`);
+      const [first, second] = await findingIds(coord);
+      await coord.goto(`${backends.a}/posko/temuan/${second}`);
+      await coord.fill('#f-ke', String(first));
+      await coord.locator(`form[action="/posko/temuan/${second}/gabung"] button[type="submit"]`).click();
+      await coord.waitForLoadState();
+      await coord.goto(`${backends.b}/posko/asn/${budiSubject}`);
+      const after = await findingIds(coord);
+      assert.deepEqual(after, [first], 'one finding left for Budi');
+      budiFinding = first!;
+      await coord.goto(`${backends.b}/posko/temuan/${budiFinding}`);
+      const page = await text(coord);
+      assert.ok(page.includes('rahmat') && page.includes('sinta'), 'the merged finding has both monitors as witnesses');
+      assert.deepEqual(await axeViolations(coord), []);
+    });
+
+    it('moves the finding through the workflow: diverifikasi, diteruskan (Bawaslu, date, letter), ditindaklanjuti (sanction)', async () => {
+      await coord.goto(`${backends.b}/posko/temuan/${budiFinding}`);
+      await (await step(coord, 'diverifikasi')).locator('button').click();
+      await coord.waitForLoadState();
+      await coord.goto(`${backends.a}/posko/temuan/${budiFinding}`);
+      const forward = await step(coord, 'diteruskan');
+      await forward.locator('select[name="penerima"]').selectOption('bawaslu');
+      await forward.locator('input[name="tanggal"]').fill('2026-11-30');
+      await forward.locator('input[name="nomor_surat"]').fill('017/PM.00.02/K.JT-10/11/2026');
+      await forward.locator('button').click();
+      await coord.waitForLoadState();
+      await coord.goto(`${backends.b}/posko/temuan/${budiFinding}`);
+      const act = await step(coord, 'ditindaklanjuti');
+      await act.locator('textarea[name="sanksi"]').fill('Teguran tertulis dari PPK');
+      await act.locator('button').click();
+      await coord.waitForLoadState();
+      await coord.goto(`${backends.a}/posko/temuan/${budiFinding}`);
+      const page = await text(coord);
+      assert.ok(page.includes('Teguran tertulis dari PPK'), 'the sanction is recorded');
+      assert.ok(page.includes('017/PM.00.02/K.JT-10/11/2026'), 'the letter number is recorded');
+      assert.equal(await coord.locator('form[action$="/status"]').count(), 0, 'no further step after ditindaklanjuti');
+      // Every change is in the signed, hash-chained audit log, and the chain checks out.
+      const audit = await (await fetch(`${backends.a}/v1/audit?pageSize=500`, { headers: { Authorization: `Bearer ${TOKENS.auditor}` } })).json() as {
+        entries: { action: string; target: string }[]; check: { ok: boolean };
+      };
+      assert.equal(audit.check.ok, true);
+      const mine = audit.entries.filter((e) => e.target === `finding:${budiFinding}`).map((e) => e.action);
+      assert.ok(mine.length >= 4, `merge and three status changes logged: ${mine.join(', ')}`);
+    });
+
+    it("exports the ASN's bundle; the CLI verifies it against the server key and its report lists the history", async () => {
+      await coord.goto(`${backends.b}/posko/asn/${budiSubject}`);
+      const download = coord.waitForEvent('download');
+      await coord.locator(`a[href="/posko/asn/${budiSubject}/ekspor"]`).click();
+      const zip = join(work, 'budi.zip');
+      await (await download).saveAs(zip);
+      const cli = spawnSync(process.execPath, [join(ROOT, 'bin/asn-evidence.mjs'), 'verify', zip, '--server-key', backends.serverKid, '--lang', 'en'], { encoding: 'utf8' });
+      assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+      assert.match(cli.stdout, /RESULT: bundle VALID/);
+      assert.match(cli.stdout, /from monitor rahmat/);
+      assert.match(cli.stdout, /from monitor sinta/);
+      const files = unzipSync(new Uint8Array(readFileSync(zip)));
+      const report = strFromU8(files['report.html']!);
+      assert.match(report, /Riwayat temuan tim/);
+      assert.match(report, /Teguran tertulis dari PPK/);
+      assert.match(report, /Saksi \(pengawas\)<\/th><td>2: rahmat, sinta/);
+      const manifest = JSON.parse(strFromU8(files['manifest.json']!)) as { records: { id: string }[] };
+      assert.deepEqual(manifest.records.map((r) => r.id).sort(), [ids.aBudi, ids.bBudi].sort(), "the ASN's bundle holds Budi's records only");
+    });
+
+    it('an auditor reads everything and cannot change anything; a monitor signed in sees only their own records', async () => {
+      // The coordinator adds an auditor and a monitor account in the team page.
+      await coord.goto(`${backends.b}/posko/tim`);
+      assert.deepEqual(await axeViolations(coord), []);
+      for (const [user, role, pass, monitor] of [['sri', 'auditor', PASSWORD.auditor, ''], ['rahmat', 'monitor', 'sandi-rahmat-2026', 'rahmat']] as const) {
+        await coord.fill('#p-user', user);
+        await coord.fill('#p-name', user);
+        await coord.selectOption('#p-role', role);
+        if (monitor) await coord.fill('#p-mon', monitor);
+        await coord.fill('#p-pass', pass);
+        await coord.locator('form[action="/posko/tim/orang"] button[type="submit"]').click();
+        await coord.waitForLoadState();
+        await coord.goto(`${backends.b}/posko/tim`);
+      }
+      const signIn = async (user: string, pass: string, server: string) => {
+        const ctx = await browser.newContext();
+        const p = await ctx.newPage();
+        await p.goto(`${server}/posko/masuk`);
+        await p.fill('#f-user', user);
+        await p.fill('#f-pass', pass);
+        await p.locator('form button[type="submit"]').click();
+        await p.waitForURL(/\/posko(\?|$)/);
+        return { ctx, p };
+      };
+      const auditor = await signIn('sri', PASSWORD.auditor, backends.a);
+      const inbox = await text(auditor.p);
+      assert.ok(inbox.includes('rahmat') && inbox.includes('sinta'));
+      await auditor.p.goto(`${backends.a}/posko/temuan/${budiFinding}`);
+      assert.equal(await auditor.p.locator('form[action$="/status"], form[action$="/gabung"]').count(), 0, 'no change form for an auditor');
+      // A change posted anyway (with the auditor's own valid session and CSRF token) is refused.
+      const status = await auditor.p.evaluate(async (id) => {
+        const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+        const res = await fetch(`/posko/temuan/${id}/status`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ke: 'ditolak', alasan: 'coba' }) });
+        return res.status;
+      }, budiFinding);
+      assert.equal(status, 403);
+      await auditor.ctx.close();
+
+      const monitor = await signIn('rahmat', 'sandi-rahmat-2026', backends.b);
+      assert.equal(await monitor.p.locator(`main a[href="/posko/bukti/${ids.aBudi}"]`).count(), 1);
+      assert.equal(await monitor.p.locator(`main a[href="/posko/bukti/${ids.bBudi}"]`).count(), 0, "another monitor's record is not in a monitor's inbox");
+      for (const path of ['/posko/asn', `/posko/bukti/${ids.bBudi}`, `/posko/temuan/${budiFinding}`]) {
+        const res = await monitor.p.goto(`${backends.b}${path}`);
+        assert.equal(res?.status(), 403, path);
+      }
+      await monitor.ctx.close();
+      // Still ditindaklanjuti: the refused change changed nothing.
+      await coord.goto(`${backends.b}/posko/temuan/${budiFinding}`);
+      assert.ok((await text(coord)).includes('Teguran tertulis dari PPK'));
+      await coordContext.close();
+    });
   });
 }
 

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+import { startServer } from './server/app';
+const s = await startServer({ port: 0, host: '127.0.0.1', dataDir: '/tmp/tdata5', tokens: [{ monitor: 'k', token: 'koordtoken123', role: 'coordinator' }], log: (l) => console.log(l) });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
+const ctx = await b.newContext(); const p = await ctx.newPage();
+p.on('request', (r) => { if (r.method() === 'POST') console.log('POST headers', r.headers()); });
+await p.goto(s.url + '/posko');
+console.log(await ctx.cookies());
+await p.getByLabel(/Token koordinator/i).fill('koordtoken123');
+await p.fill('#f-user', 'dina'); await p.fill('#f-name', 'Dina'); await p.fill('#f-pass', 'sandi-koordinator-2026'); await p.fill('#f-pass2', 'sandi-koordinator-2026');
+await p.locator('form button[type="submit"]').click();
+await p.waitForLoadState(); await new Promise((r) => setTimeout(r, 1500));
+console.log(p.url(), (await p.locator('body').innerText()).slice(0, 300));
+await b.close(); await s.close();
