@@ -290,6 +290,45 @@ function suite(label: string, start: () => Promise<Backends>) {
       assert.deepEqual(manifest.records.map((r) => r.id).sort(), [ids.aBudi, ids.bBudi].sort(), "the ASN's bundle holds Budi's records only");
     });
 
+    it("a record opens to its screenshot, signature and receipt; the pages fit a phone's width", async () => {
+      await coord.goto(`${backends.a}/posko/bukti/${ids.bBudi}`);
+      const img = coord.locator(`main img[src="/posko/bukti/${ids.bBudi}/gambar"]`);
+      await img.waitFor();
+      assert.ok(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), 'the screenshot is shown');
+      const page = await text(coord);
+      assert.ok(page.includes('sinta'), 'names the monitor who sent it');
+      assert.ok(page.includes(backends.serverKid.slice(0, 8)), "names the server key that signed the receipt");
+      assert.doesNotMatch(page, /Tidak sah/, 'the signature and receipt check out');
+      assert.deepEqual(await axeViolations(coord), []);
+      const phone = await coordContext.newPage();
+      await phone.setViewportSize({ width: 390, height: 844 });
+      for (const path of ['/posko', '/posko/asn', `/posko/asn/${budiSubject}`, `/posko/temuan/${budiFinding}`, `/posko/bukti/${ids.aBudi}`]) {
+        await phone.goto(`${backends.b}${path}`);
+        const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 391, `${path} fits 390 px (scrollWidth ${width})`);
+      }
+      await phone.close();
+    });
+
+    it('a token issued in the workspace lets a new monitor in; revoked, it is refused', async () => {
+      await coord.goto(`${backends.b}/posko/tim`);
+      await coord.fill('#t-mon', 'wati');
+      await coord.fill('#t-label', 'Laptop Wati');
+      await coord.locator('form[action="/posko/tim/token"] button[type="submit"]').click();
+      await coord.waitForLoadState();
+      const token = (await coord.locator('#token').innerText()).trim();
+      assert.ok(token.length >= 40, 'the plain token is shown once');
+      // it works on the other process too: tokens are in the database
+      const who = await fetch(`${backends.a}/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(who.status, 200);
+      assert.deepEqual(await who.json(), { monitor: 'wati', role: 'monitor', scopes: ['upload', 'list'] });
+      await coord.goto(`${backends.b}/posko/tim`);
+      assert.ok(!(await coord.content()).includes(token), 'the team page never shows the token again');
+      await coord.locator('main tr', { hasText: 'Laptop Wati' }).locator('form[action="/posko/tim/token/cabut"] button').click();
+      await coord.waitForLoadState();
+      assert.equal((await fetch(`${backends.a}/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } })).status, 403);
+    });
+
     it('an auditor reads everything and cannot change anything; a monitor signed in sees only their own records', async () => {
       // The coordinator adds an auditor and a monitor account in the team page.
       await coord.goto(`${backends.b}/posko/tim`);
