@@ -290,6 +290,15 @@ function suite(label: string, start: () => Promise<Backends>) {
       assert.deepEqual(manifest.records.map((r) => r.id).sort(), [ids.aBudi, ids.bBudi].sort(), "the ASN's bundle holds Budi's records only");
     });
 
+    it("the team's knowledge reaches the monitor: monitor B's form says the ASN already has a team finding", async () => {
+      const review = await monB.context.newPage();
+      await review.goto(`chrome-extension://${monB.extId}/review.html?id=${ids.bBudi}`);
+      // Budi has one finding (merged, two witnesses), asked by account: monitor B never typed the NIP.
+      await review.waitForSelector('#team-notice-main', { timeout: 20_000 });
+      assert.match(await review.locator('#team-notice-main').innerText(), /Sudah 1 temuan tim untuk ASN ini/);
+      await review.close();
+    });
+
     it("a record opens to its screenshot, signature and receipt; the pages fit a phone's width", async () => {
       await coord.goto(`${backends.a}/posko/bukti/${ids.bBudi}`);
       const img = coord.locator(`main img[src="/posko/bukti/${ids.bBudi}/gambar"]`);
