@@ -241,8 +241,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const timeZone = options.timeZone ?? 'Asia/Jakarta';
   const team = new TeamRegister(storage.db, serverKey.signer, { timeZone });
-  // People and tokens changed in the workspace are written to the audit log by the workspace itself.
-  const auth = new AuthService(storage.db, { configTokens: tokens });
+  // People, tokens and keys changed in the workspace are written to the audit log by the workspace
+  // itself; the sign-in service adds the two changes only it sees: the first coordinator account
+  // (made with a config coordinator token) and a password change.
+  const auth: AuthService = new AuthService(storage.db, {
+    configTokens: tokens,
+    audit: async (actor, action, target, detail) => {
+      if (action === 'person.bootstrap') await team.audit({ name: actor, role: 'coordinator' }, action, target, detail);
+      else if (action === 'person.password') {
+        const person = (await auth.people()).find((p) => p.username === actor);
+        await team.audit({ name: actor, role: person?.role ?? 'monitor' }, action, target, detail);
+      }
+    },
+  });
   /** Tokens issued from the workspace. */
   const issuedTokens = (token: string) => auth.tokenIdentity(token);
   const backfilled = await team.backfill();

@@ -528,6 +528,7 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
     const [subject, audit] = await Promise.all([team.subject(finding.subjectId), team.auditLog({ target: `finding:${id}` }, 1, 200)]);
     return sendPage(reply, status, findingPage(c.v, {
       finding, subjectName: subject?.subject.name ?? null, audit: audit.items, canChange: c.person.role === 'coordinator', ...(error ? { error } : {}),
+      siblings: subject?.findings ?? [],
     }));
   }
 

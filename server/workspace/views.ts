@@ -384,8 +384,10 @@ function stepForm(v: View, f: Finding, to: FindingStatus): Html {
 <fieldset>${inner}<div><button type="submit"${to === 'ditolak' ? raw(' class="danger"') : ''}>${tr(v, `btn_${to}`)}</button></div></fieldset></form>`;
 }
 
-export function findingPage(v: View, o: { finding: Finding; subjectName: string | null; audit: AuditEntry[]; canChange: boolean; error?: string }): string {
+export function findingPage(v: View, o: { finding: Finding; subjectName: string | null; audit: AuditEntry[]; canChange: boolean; error?: string; siblings?: readonly Finding[] }): string {
   const f = o.finding;
+  /** the ASN's other findings: the only ones this one may be merged into */
+  const siblings = (o.siblings ?? []).filter((x) => x.id !== f.id);
   const next = NEXT_STEPS[f.status] ?? [];
   const body = html`${o.error ? notice('error', o.error) : ''}
 ${facts([[tr(v, 'status'), statusName(v, f.status)], [tr(v, 'asnName'), html`<a href="/posko/asn/${f.subjectId}">${nameOr(v, o.subjectName)}</a>`],
@@ -401,10 +403,12 @@ ${f.witnesses.map((w) => html`<tr><td data-label="${tr(v, 'witnessMonitor')}">${
 ${o.canChange ? html`<h2>${tr(v, 'nextSteps')}</h2>${next.length ? next.map((to) => stepForm(v, f, to)) : html`<p>${tr(v, 'noNextSteps')}</p>`}` : ''}
 ${f.mergedFrom.length ? html`<h2>${tr(v, 'mergedFromTitle')}</h2><ul class="plain">${f.mergedFrom.map((m) => html`<li>${tr(v, 'findingTitle', { id: m })}
 ${o.canChange ? html`<form class="inline" method="post" action="/posko/temuan/${f.id}/pisah">${csrfField(v)}<input type="hidden" name="dari" value="${m}"><button type="submit" class="secondary">${tr(v, 'splitFinding', { id: m })}</button></form>` : ''}</li>`)}</ul>` : ''}
-${o.canChange ? html`<h2>${tr(v, 'mergeFindingTitle')}</h2><p class="hint" id="mf-hint">${tr(v, 'mergeFindingHint')}</p>
+${o.canChange ? html`<h2>${tr(v, 'mergeFindingTitle')}</h2>${siblings.length ? html`<p class="hint" id="mf-hint">${tr(v, 'mergeFindingHint')}</p>
 <form class="stack" method="post" action="/posko/temuan/${f.id}/gabung">${csrfField(v)}
-<div><label for="f-ke">${tr(v, 'targetFinding')}</label><input type="number" id="f-ke" name="ke" min="1" step="1" required aria-describedby="mf-hint"></div>
-<div><button type="submit">${tr(v, 'mergeButton')}</button></div></form>` : ''}
+<div><label for="f-ke">${tr(v, 'targetFinding')}</label><select id="f-ke" name="ke" required aria-describedby="mf-hint">${siblings.map((x) => html`<option value="${x.id}">${tr(v, 'siblingFinding', {
+    id: x.id, what: `${kindName(v, x.kind)} · ${platformName(v, x.platform)}`, date: when(v, x.firstCapturedAt), status: statusName(v, x.status), n: x.witnesses.length,
+  })}</option>`)}</select></div>
+<div><button type="submit">${tr(v, 'mergeButton')}</button></div></form>` : html`<p class="hint">${tr(v, 'noOtherFindings')}</p>`}` : ''}
 <h2>${tr(v, 'auditTitle')}</h2>${auditTable(v, o.audit)}`;
   return layout(v, tr(v, 'findingTitle', { id: f.id }), body, { current: 'register' });
 }

@@ -227,7 +227,7 @@ function suite(label: string, start: () => Promise<Backends>) {
       await coord.goto(`${backends.a}/posko/asn/${budiSubject}`);
       const [first, second] = await findingIds(coord);
       await coord.goto(`${backends.a}/posko/temuan/${second}`);
-      await coord.fill('#f-ke', String(first));
+      await coord.selectOption('#f-ke', String(first));
       await coord.locator(`form[action="/posko/temuan/${second}/gabung"] button[type="submit"]`).click();
       await coord.waitForLoadState();
       await coord.goto(`${backends.b}/posko/asn/${budiSubject}`);
@@ -268,6 +268,7 @@ function suite(label: string, start: () => Promise<Backends>) {
       assert.equal(audit.check.ok, true);
       const mine = audit.entries.filter((e) => e.target === `finding:${budiFinding}`).map((e) => e.action);
       assert.ok(mine.length >= 4, `merge and three status changes logged: ${mine.join(', ')}`);
+      assert.ok(audit.entries.some((e) => e.action === 'person.bootstrap' && e.target === 'person:dina'), 'the first coordinator account is in the audit log');
     });
 
     it("exports the ASN's bundle; the CLI verifies it against the server key and its report lists the history", async () => {
