@@ -2,12 +2,18 @@
  * The storage contract, run against embedded PGlite always and against real PostgreSQL when
  * TEST_DATABASE_URL=postgres://... is set (each run in its own throw-away schema).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
+import { AuthService } from '../auth/service';
+import { DatabaseFileStore } from '../files/store';
+import { TeamRegister } from '../team/register';
+import { TokenStore } from '../tokens';
+import { generateSigningKey, signerOf } from '../../lib/integrity/keys';
 import { MIGRATIONS, openStorage, pgliteDriver, postgresDriver, type EvidenceStorage, type NewEvidence, type SqlDriver } from '../storage';
 import { corrected, makePng, makeRecord, postSigned, signRecord, synced, TEST_TOKENS, type UploadReply } from './helpers';
 
@@ -209,6 +215,55 @@ function storageSuite(makeBackend: () => Promise<Backend>) {
       await old.cleanup();
     }
   }, 60_000);
+
+  it("migrations 4-6 on today's database (1-3, with a received record and its file on disk): the record is filed in the register, its file moves into the database, sign-in starts at its first account", async () => {
+    const old = await fresh();
+    const dir = await mkdtemp(join(tmpdir(), 'asn-migrate-files-'));
+    try {
+      const db = await old.driver();
+      await db.query(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const m of MIGRATIONS.filter((x) => x.version <= 3)) {
+        await db.query(m.sql);
+        await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      const png = makePng(6, 5, 41);
+      const rec = makeRecord(png, { subject: { ...makeRecord(png).subject, name: 'Budi Santoso', nip: '198503122010011002' } });
+      const sha = createHash('sha256').update(png).digest('hex');
+      const path = `${rec.id}/${sha}.png`;
+      await mkdir(join(dir, rec.id), { recursive: true });
+      await writeFile(join(dir, path), png);
+      await db.query(
+        `INSERT INTO evidence (id, received_at, monitor, sha256, record_json, platform, kind, subject_name, page_url, captured_at,
+           screenshot_path, screenshot_bytes, custody_json, receipt_json, key_id, full_path, source_path)
+         VALUES ($1, '2024-09-13T03:00:00.000Z', 'alpha', $2, $3, 'facebook', 'comment', 'Budi Santoso', 'https://www.facebook.com/x',
+           '2024-09-13T02:15:04.123Z', $4, $5, '[]', 'null', '', NULL, NULL)`,
+        [rec.id, sha, JSON.stringify(rec), path, png.length],
+      );
+      await db.close();
+      const upgraded = await old.open();
+      try {
+        expect(await upgradedVersions(upgraded)).toEqual(MIGRATIONS.map((m) => m.version));
+        const key = await generateSigningKey();
+        const team = new TeamRegister(upgraded.db, signerOf(key));
+        expect(await team.backfill()).toBe(1);
+        expect(await team.backfill()).toBe(0);
+        const register = await team.subjects({}, 1, 50);
+        expect(register.items.map((x) => [x.name, x.nip, x.records, x.monitors])).toEqual([['Budi Santoso', '198503122010011002', 1, ['alpha']]]);
+        const files = new DatabaseFileStore(upgraded.db, null);
+        expect(await files.get(path)).toBeNull();
+        expect(await files.importFromDisk(dir)).toBe(1);
+        expect(new Uint8Array((await files.get(path))!)).toEqual(png);
+        const auth = new AuthService(upgraded.db, { configTokens: new TokenStore([{ monitor: 'k', token: 'koordinator-token-1', role: 'coordinator' }]) });
+        expect(await auth.needsBootstrap()).toBe(true);
+        await upgraded.migrate(); // idempotent
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await old.cleanup();
+    }
+  }, 120_000);
 
   it('an empty database gets every migration, evidence_versions included', async () => {
     const empty = await fresh();
