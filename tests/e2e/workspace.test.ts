@@ -339,6 +339,34 @@ function suite(label: string, start: () => Promise<Backends>) {
       assert.equal((await fetch(`${backends.a}/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } })).status, 403);
     });
 
+    it("monitor A's second browser waits for approval; the coordinator approves its device key in the workspace; it syncs", async () => {
+      const second = await monitorBrowser('a2', fixtures.port, backends.b, TOKENS.rahmat, E2E_POST_URL);
+      try {
+        const id = await flag(second.context, second.page, '#comment-3');
+        const popup = await second.context.newPage();
+        await popup.goto(`chrome-extension://${second.extId}/popup.html`);
+        await until(async () => {
+          await popup.reload();
+          return /belum disetujui koordinator/.test(await popup.locator('body').innerText());
+        }, 'the popup says the device waits for the coordinator', 45_000);
+        const store = await readStore(await serviceWorker(second.context), { blobs: false });
+        assert.notEqual(store.records.find((r) => r.id === id)?.status, 'synced');
+        // The coordinator sees the pending key under monitor rahmat and approves it.
+        await coord.goto(`${backends.a}/posko/tim`);
+        const pending = coord.locator('main tr', { hasText: 'rahmat' }).filter({ has: coord.locator('input[name="keputusan"][value="approved"]') });
+        assert.equal(await pending.count(), 1, 'one key waits for approval');
+        await pending.locator('form:has(input[name="keputusan"][value="approved"]) button').click();
+        await coord.waitForLoadState();
+        // The monitor resumes from the popup.
+        await popup.reload();
+        await popup.click('#sync-now');
+        await synced(second.context, [id]);
+        await popup.close();
+      } finally {
+        await second.context.close();
+      }
+    });
+
     it('an auditor reads everything and cannot change anything; a monitor signed in sees only their own records', async () => {
       // The coordinator adds an auditor and a monitor account in the team page.
       await coord.goto(`${backends.b}/posko/tim`);
