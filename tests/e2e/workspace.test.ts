@@ -312,7 +312,7 @@ function suite(label: string, start: () => Promise<Backends>) {
       assert.deepEqual(await axeViolations(coord), []);
       const phone = await coordContext.newPage();
       await phone.setViewportSize({ width: 390, height: 844 });
-      for (const path of ['/posko', '/posko/asn', `/posko/asn/${budiSubject}`, `/posko/temuan/${budiFinding}`, `/posko/bukti/${ids.aBudi}`]) {
+      for (const path of ['/posko', '/posko/asn', `/posko/asn/${budiSubject}`, `/posko/temuan/${budiFinding}`, `/posko/bukti/${ids.aBudi}`, '/posko/tim']) {
         await phone.goto(`${backends.b}${path}`);
         const width = await phone.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 391, `${path} fits 390 px (scrollWidth ${width})`);
