@@ -91,9 +91,9 @@ async function main(): Promise<void> {
   console.log(`ASN evidence server listening on ${server.url}`);
   console.log(`  team workspace (Posko Timwas): ${server.url}/posko`);
   console.log(`  storage: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(dataDir, 'db')}`}; screenshots ${server.files.kind === 'database' ? 'in the database' : `in ${server.screenshotsDir}`}`);
-  console.log(`  tokens: ${entries.length} monitor(s): ${describeTokens(entries)}; from ${sources.join(' + ')}`);
+  console.log(`  tokens: ${entries.length}: ${describeTokens(entries)}; from ${sources.join(' + ')}`);
   console.log(`  server key (receipts): kid ${server.serverKey.kid}; pin it in the verifier with --server-key ${server.serverKey.kid}`);
-  console.log(`  limits: ${maxBytes} bytes per upload; ${maxUploadsPerToken} uploads at a time per token, ${maxUploads} in all;`);
+  console.log(`  limits: ${maxBytes} bytes per upload; ${maxUploadsPerToken} uploads at a time per token, ${maxUploads} in all.`);
   if (testHooks) console.warn('  WARNING: test hooks enabled (/__test/faults, /__test/memory). Never use this in production.');
 
   let stopping = false;

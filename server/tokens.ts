@@ -194,7 +194,7 @@ export function describeTokens(entries: TokenEntry[]): string {
   return entries
     .map((e) => {
       const fp = e.token ? tokenFingerprint(e.token) : (e.tokenSha256 ?? '').slice(0, 8);
-      return `${e.monitor} (sha256:${fp}${e.enabled === false ? ', disabled' : ''})`;
+      return `${e.monitor} (${e.role && e.role !== 'monitor' ? `${e.role}, ` : ''}sha256:${fp}${e.enabled === false ? ', disabled' : ''})`;
     })
     .join(', ');
 }
