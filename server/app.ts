@@ -975,6 +975,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       preflight(request, reply);
       return reply;
     }
+    // A mistyped workspace address is a person in a browser: a page in their language, not JSON.
+    if (/^\/posko(?:[/?]|$)/.test(request.url) && (request.method === 'GET' || request.method === 'HEAD')) {
+      const en = /(?:^|;\s*)posko_lang=en(?:;|$)/.test(request.headers.cookie ?? '');
+      const [title, text, back] = en
+        ? ['Page not found', 'This address does not exist in Posko Timwas. Check the address, or go back to the inbox.', 'Back to Posko Timwas']
+        : ['Halaman tidak ditemukan', 'Alamat ini tidak ada di Posko Timwas. Periksa alamatnya, atau kembali ke kotak masuk.', 'Kembali ke Posko Timwas'];
+      const page = `<!DOCTYPE html><html lang="${en ? 'en' : 'id'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+        + `<title>${title}</title><link rel="stylesheet" href="/posko/gaya.css"></head><body><main id="isi"><h1>${title}</h1><p>${text}</p><p><a href="/posko">${back}</a></p></main></body></html>`;
+      reply.code(404).headers({
+        'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin',
+        'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      }).send(page);
+      notes.set(request, 'workspace page not found');
+      return reply;
+    }
     throw new HttpError(404, 'not found');
   });
 

@@ -425,6 +425,21 @@ describe('GET /v1/evidence and the HTML list', () => {
     expect(new Uint8Array(await shot.arrayBuffer())).toEqual(pngs[0]);
   });
 
+  it('a mistyped workspace address answers a page in Indonesian (English with the language cookie), never JSON', async () => {
+    const res = await fetch(`${srv.url}/posko/tidak-ada?x=<script>`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await res.text();
+    expect(page).toContain('Halaman tidak ditemukan');
+    expect(page).toContain('href="/posko"');
+    expect(page).not.toContain('<script>');
+    const en = await (await fetch(`${srv.url}/posko/nope`, { headers: { Cookie: 'posko_lang=en' } })).text();
+    expect(en).toContain('Page not found');
+    // the API keeps answering JSON
+    expect(await (await fetch(`${srv.url}/v1/nope`)).json()).toEqual({ error: 'not found' });
+  });
+
   it('the old record list sends people to the team workspace (/posko)', async () => {
     for (const path of ['/', '/records', '/records?limit=5']) {
       const res = await fetch(`${srv.url}${path}`, { redirect: 'manual' });
