@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { pgSchema } from '../server/test/pg-schema';
 import { generateSigningKey, signerOf } from '../lib/integrity/keys';
 import { openStorage, type EvidenceStorage, type SqlDriver } from '../server/storage';
 import { TeamRegister } from '../server/team/register';
@@ -231,22 +231,16 @@ export async function runWorkspaceBench(opts: { records: number; monitors: numbe
   }
   const pgUrl = process.env.TEST_DATABASE_URL;
   if (pgUrl) {
-    const schema = `asn_bench_ws_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    const schema = await pgSchema(pgUrl, 'asn_bench_ws');
     try {
-      const url = new URL(pgUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      const storage = await openStorage({ databaseUrl: url.toString(), dbDir: '/nonexistent' });
+      const storage = await openStorage({ databaseUrl: schema.url, dbDir: '/nonexistent' });
       try {
         out.push(await runOn(storage, { ...opts, runs }));
       } finally {
         await storage.close();
       }
     } finally {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await schema.drop();
     }
   } else {
     opts.log('PostgreSQL skipped: set TEST_DATABASE_URL to also run the workspace bench on PostgreSQL');

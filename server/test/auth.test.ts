@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { pgSchema } from './pg-schema';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, parseHash, verifyPassword } from '../auth/password';
 import {
@@ -485,23 +485,8 @@ if (!PG_URL) console.warn('[auth.test] SKIPPING PostgreSQL auth tests: set TEST_
 
 describe.skipIf(!PG_URL)('auth: PostgreSQL (TEST_DATABASE_URL)', () => {
   authSuite(async () => {
-    const schema = `asn_auth_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(PG_URL!);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const storage = await openStorage({ databaseUrl: url.toString(), dbDir: '/nonexistent' });
-    return {
-      storage,
-      second: () => postgresDriver(url.toString()),
-      async cleanup() {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA ${schema} CASCADE`);
-        await c.end();
-      },
-    };
+    const schema = await pgSchema(PG_URL!, 'asn_auth');
+    const storage = await openStorage({ databaseUrl: schema.url, dbDir: '/nonexistent' });
+    return { storage, second: () => postgresDriver(schema.url), cleanup: () => schema.drop() };
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { pgSchema } from './pg-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
 import { AuthService } from '../auth/service';
@@ -331,24 +331,13 @@ if (!PG_URL) {
 
 describe.skipIf(!PG_URL)('storage: PostgreSQL (TEST_DATABASE_URL)', () => {
   storageSuite(async () => {
-    const schema = `asn_test_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(PG_URL!);
-    url.searchParams.set('options', `-c search_path=${schema}`);
+    const schema = await pgSchema(PG_URL!, 'asn_test');
     return {
       name: 'postgres',
-      databaseUrl: url.toString(),
-      open: () => openStorage({ databaseUrl: url.toString(), dbDir: '/nonexistent' }),
-      driver: () => postgresDriver(url.toString()),
-      async cleanup() {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA ${schema} CASCADE`);
-        await c.end();
-      },
+      databaseUrl: schema.url,
+      open: () => openStorage({ databaseUrl: schema.url, dbDir: '/nonexistent' }),
+      driver: () => postgresDriver(schema.url),
+      cleanup: () => schema.drop(),
     };
   });
 });

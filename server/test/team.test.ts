@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { pgSchema } from './pg-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, signerOf, type Signer } from '../../lib/integrity/keys';
 import type { EvidenceRecord } from '../../lib/record/schema';
@@ -623,35 +623,18 @@ describe('team register: PGlite (embedded)', () => {
 
 if (!PG_URL) console.warn('[team.test] SKIPPING PostgreSQL: set TEST_DATABASE_URL=postgres://user:pass@host/db to run it.');
 
-async function pgSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `asn_team_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = new URL(PG_URL!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    },
-  };
-}
+const teamSchema = () => pgSchema(PG_URL!, 'asn_team');
 
 describe.skipIf(!PG_URL)('team register: PostgreSQL (TEST_DATABASE_URL)', () => {
   teamSuite(async () => {
-    const main = await pgSchema();
+    const main = await teamSchema();
     const drops = [main];
     return {
       name: 'postgres',
       open: () => openStorage({ databaseUrl: main.url, dbDir: '/nonexistent' }),
       second: () => postgresDriver(main.url),
       async fresh() {
-        const s = await pgSchema();
+        const s = await teamSchema();
         drops.push(s);
         return { driver: await postgresDriver(s.url), open: () => openStorage({ databaseUrl: s.url, dbDir: '/nonexistent' }), cleanup: async () => {} };
       },
