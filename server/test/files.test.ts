@@ -6,15 +6,13 @@
  * on start, then served without the disk); a changed or lost chunk is a server fault, never served
  * as if it were the evidence.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../app';
 import { FILE_CHUNK_BYTES } from '../files/store';
-import { makePng, makeRecord, sha256Hex, signedUpload, TEST_TOKENS } from './helpers';
+import { makeNoisePng, makePng, makeRecord, sha256Hex, signedUpload, TEST_TOKENS } from './helpers';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -22,34 +20,13 @@ afterAll(async () => {
 });
 const coord = { Authorization: 'Bearer token-coord-3333' };
 
-/** A real PNG of at least `bytes` bytes: random pixels, stored without compression. */
-function bigPng(bytes: number): Uint8Array<ArrayBuffer> {
-  const side = Math.ceil(Math.sqrt(bytes / 3));
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = randomBytes((side * 3 + 1) * side);
-  for (let y = 0; y < side; y++) raw[y * (side * 3 + 1)] = 0;
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 0 })), chunk('IEND', Buffer.alloc(0))]));
-}
-
 describe('evidence files in the database', () => {
   it('a 2.5 MiB screenshot is stored in chunks and served back byte for byte; a changed chunk is a 500, not evidence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'asn-files-db-'));
     dirs.push(dir);
     const srv = await startServer({ port: 0, dataDir: dir, tokens: TEST_TOKENS, log: false, files: 'database' });
     try {
-      const png = bigPng(2.5 * 1024 * 1024);
+      const png = makeNoisePng(2.5 * 1024 * 1024);
       expect(png.length).toBeGreaterThan(2.5 * 1024 * 1024);
       const rec = makeRecord(png);
       expect((await signedUpload(srv.url, rec, png)).res.status).toBe(201);

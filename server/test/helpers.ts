@@ -1,5 +1,5 @@
 /** Shared by server tests and tests/unit/sync: a valid evidence record, PNG bytes, signed uploads. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { attest } from '../../lib/integrity/attestation';
 import { appendSignedCustody, type CustodyLink } from '../../lib/integrity/custody';
@@ -25,26 +25,39 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, td, crc]);
 }
 
-/** A real (decodable) RGB PNG; `seed` changes the pixel colour so bytes/sha differ. */
-export function makePng(width = 4, height = 3, seed = 0): Uint8Array<ArrayBuffer> {
+/** An RGB PNG of `raw` scanlines (each: filter byte 0, then width * 3 bytes), deflated (zlib's default level unless `level`). */
+function encodePng(width: number, height: number, raw: Buffer, level?: number): Uint8Array<ArrayBuffer> {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw, level === undefined ? {} : { level })),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+/** A real (decodable) RGB PNG; `seed` changes the pixel colour so bytes/sha differ. */
+export function makePng(width = 4, height = 3, seed = 0): Uint8Array<ArrayBuffer> {
   const raw = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (width * 3 + 1)] = 0;
     for (let x = 0; x < width * 3; x++) raw[y * (width * 3 + 1) + 1 + x] = (x * 37 + y * 11 + seed) & 0xff;
   }
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw)),
-      chunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
+  return encodePng(width, height, raw);
+}
+
+/** A real PNG of at least `bytes` bytes: random pixels, stored without compression (large-file tests). */
+export function makeNoisePng(bytes: number): Uint8Array<ArrayBuffer> {
+  const side = Math.ceil(Math.sqrt(bytes / 3));
+  const raw = randomBytes((side * 3 + 1) * side);
+  for (let y = 0; y < side; y++) raw[y * (side * 3 + 1)] = 0;
+  return encodePng(side, side, raw, 0);
 }
 
 export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
