@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqlDriver } from '../storage';
 import { moveIntoPlace } from '../upload';
@@ -44,7 +44,6 @@ export class DiskFileStore implements FileStore {
     }
   }
   async discard(path: string): Promise<void> {
-    const { unlink } = await import('node:fs/promises');
     await unlink(join(this.dir, path)).catch(() => {});
   }
 }
@@ -55,6 +54,12 @@ export class DatabaseFileStore implements FileStore {
   constructor(private readonly db: SqlDriver, private readonly legacyDir: string | null) {}
 
   async put(path: string, tmpPath: string, sha256: string): Promise<void> {
+    await this.store(path, tmpPath, sha256);
+    await unlink(tmpPath).catch(() => {});
+  }
+
+  /** Copies `file` in chunks under `path` (once; a path already stored is left as it is). `expect`: its sha256, checked while reading. */
+  private async store(path: string, file: string, expect: string | null): Promise<void> {
     if (await this.has(path)) return;
     await this.db.transaction(async (q) => {
       // Two processes storing the same path: the second waits here, then sees it stored.
@@ -63,17 +68,15 @@ export class DatabaseFileStore implements FileStore {
       const hash = createHash('sha256');
       let part = 0;
       let size = 0;
-      for await (const chunk of createReadStream(tmpPath, { highWaterMark: FILE_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      for await (const chunk of createReadStream(file, { highWaterMark: FILE_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
         hash.update(chunk);
         size += chunk.length;
         await q('INSERT INTO evidence_files (path, part, bytes) VALUES ($1, $2, $3)', [path, part++, chunk]);
       }
       const got = hash.digest('hex');
-      if (got !== sha256) throw new Error(`file ${path} changed while it was stored (sha256 ${got})`);
-      await q('INSERT INTO evidence_file_sums (path, sha256, size, parts, stored_at) VALUES ($1, $2, $3, $4, $5)', [path, sha256, size, part, new Date().toISOString()]);
+      if (expect !== null && got !== expect) throw new Error(`file ${path} changed while it was stored (sha256 ${got})`);
+      await q('INSERT INTO evidence_file_sums (path, sha256, size, parts, stored_at) VALUES ($1, $2, $3, $4, $5)', [path, got, size, part, new Date().toISOString()]);
     });
-    const { unlink } = await import('node:fs/promises');
-    await unlink(tmpPath).catch(() => {});
   }
 
   private async has(path: string): Promise<boolean> {
@@ -112,12 +115,8 @@ export class DatabaseFileStore implements FileStore {
       } catch {
         continue;
       }
-      const sha = createHash('sha256').update(await readFile(file)).digest('hex');
-      // put consumes its input: give it a copy
-      const { copyFile } = await import('node:fs/promises');
-      const tmp = `${file}.import-${process.pid}`;
-      await copyFile(file, tmp);
-      await this.put(p, tmp, sha);
+      // stored as it is on disk (hashed once, while it is read); the disk copy stays
+      await this.store(p, file, null);
       copied++;
     }
     return copied;
