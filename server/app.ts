@@ -22,7 +22,7 @@ import { FaultQueue, validateFaults, type FaultSpec } from './faults';
 import { HttpError } from './http-error';
 import { depthProblem, shapeProblem, unknownFields } from './json-guard';
 import { openStorage, type EvidenceStorage, type NewEvidence, type StoredEvidence } from './storage';
-import { ALL_SCOPES, loadOrCreateDevTokens, ROLE_SCOPES, TokenStore, type Role, type Scope, type TokenInput } from './tokens';
+import { ALL_SCOPES, loadOrCreateDevTokens, ROLE_SCOPES, TokenStore, withScope, type Role, type Scope, type TokenInput } from './tokens';
 import { AuthService } from './auth/service';
 import { TeamRegister } from './team/register';
 import { parseKnownQuery } from '../lib/team/account-key';
@@ -142,20 +142,11 @@ function sendJson(reply: FastifyReply, status: number, body: unknown, headers: R
   send(reply, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
 }
 
-function bearer(req: IncomingMessage, allowBasic = false): string | null {
+function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(h);
-  if (m) return m[1] ?? null;
-  if (allowBasic) {
-    const b = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(h);
-    if (b) {
-      const decoded = Buffer.from(b[1] ?? '', 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      return colon >= 0 ? decoded.slice(colon + 1) || null : null;
-    }
-  }
-  return null;
+  return m ? (m[1] ?? null) : null;
 }
 
 /** Reads and discards a body (bounded), so a fault reply is not sent mid-upload. */
@@ -288,8 +279,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const hanging = new Set<() => void>();
   let closing = false;
 
-  async function authorize(req: IncomingMessage, scope: Scope, allowBasic = false): Promise<string> {
-    return (await authorizeRole(req, scope, allowBasic)).monitor;
+  async function authorize(req: IncomingMessage, scope: Scope): Promise<string> {
+    return (await authorizeRole(req, scope)).monitor;
   }
 
   /** Who a token is: one from the config, else one the coordinator issued in the workspace. */
@@ -310,15 +301,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return who.role !== 'monitor' || row.monitor === who.monitor;
   }
 
-  async function authorizeRole(req: IncomingMessage, scope: Scope, allowBasic = false): Promise<{ monitor: string; role: Role }> {
-    const who = await identify(bearer(req, allowBasic));
-    const result = !who.ok ? who
-      : who.scopes.includes(scope) ? { ok: true as const, monitor: who.monitor, role: who.role }
-        : { ok: false as const, status: 403 as const, error: `a ${who.role} token may not ${scope}` };
+  async function authorizeRole(req: IncomingMessage, scope: Scope): Promise<{ monitor: string; role: Role }> {
+    const result = withScope(await identify(bearer(req)), scope);
     if (!result.ok) {
       const headers: Record<string, string> =
         result.status === 401
-          ? { 'WWW-Authenticate': allowBasic ? 'Basic realm="asn-evidence", charset="UTF-8"' : 'Bearer realm="asn-evidence"' }
+          ? { 'WWW-Authenticate': 'Bearer realm="asn-evidence"' }
           : {};
       throw new HttpError(result.status, result.error, headers, result.status === 403 ? (result.error === 'token disabled' ? 'token_disabled' : 'forbidden') : undefined);
     }
@@ -973,21 +961,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   app.setNotFoundHandler(async (request, reply) => {
     if (request.method === 'OPTIONS') {
       preflight(request, reply);
-      return reply;
-    }
-    // A mistyped workspace address is a person in a browser: a page in their language, not JSON.
-    if (/^\/posko(?:[/?]|$)/.test(request.url) && (request.method === 'GET' || request.method === 'HEAD')) {
-      const en = /(?:^|;\s*)posko_lang=en(?:;|$)/.test(request.headers.cookie ?? '');
-      const [title, text, back] = en
-        ? ['Page not found', 'This address does not exist in Posko Timwas. Check the address, or go back to the inbox.', 'Back to Posko Timwas']
-        : ['Halaman tidak ditemukan', 'Alamat ini tidak ada di Posko Timwas. Periksa alamatnya, atau kembali ke kotak masuk.', 'Kembali ke Posko Timwas'];
-      const page = `<!DOCTYPE html><html lang="${en ? 'en' : 'id'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-        + `<title>${title}</title><link rel="stylesheet" href="/posko/gaya.css"></head><body><main id="isi"><h1>${title}</h1><p>${text}</p><p><a href="/posko">${back}</a></p></main></body></html>`;
-      reply.code(404).headers({
-        'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin',
-        'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      }).send(page);
-      notes.set(request, 'workspace page not found');
       return reply;
     }
     throw new HttpError(404, 'not found');

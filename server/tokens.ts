@@ -121,11 +121,15 @@ export class TokenStore {
 
   /** Checks a presented token (may be null) for a scope. Constant time over the token list. */
   authenticate(presented: string | null, scope: Scope): AuthResult {
-    const who = this.identify(presented);
-    if (!who.ok) return who;
-    if (!who.scopes.includes(scope)) return { ok: false, status: 403, error: `a ${who.role} token may not ${scope}` };
-    return { ok: true, monitor: who.monitor, role: who.role };
+    return withScope(this.identify(presented), scope);
   }
+}
+
+/** An identified token (or its refusal) checked for one scope: 403 when the token may not. */
+export function withScope(who: ReturnType<TokenStore['identify']>, scope: Scope): AuthResult {
+  if (!who.ok) return who;
+  if (!who.scopes.includes(scope)) return { ok: false, status: 403, error: `a ${who.role} token may not ${scope}` };
+  return { ok: true, monitor: who.monitor, role: who.role };
 }
 
 /** Parses ASN_SERVER_TOKENS="monitorA:token1,monitorB:token2". */

@@ -298,6 +298,13 @@ export async function workspacePlugin(app: FastifyInstance, deps: WorkspaceDeps)
 
   app.get('/posko/gaya.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(CSS));
 
+  // A mistyped workspace address is a person in a browser: a page in their language, not the API's JSON.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/posko/*',
+    handler: async (req, reply) => refuse(reply, (await context(req, reply)).v, 404, 'pageNotFound', 'pageNotFoundTitle'),
+  });
+
   // ------------------------------------------------------------ sign-in
 
   async function showSignIn(req: FastifyRequest, reply: FastifyReply, v: View, status: number, o: { error?: string; info?: string; username?: string } = {}) {
