@@ -377,12 +377,13 @@ export async function fillMonitorIfAsked(review: Page): Promise<void> {
  * Flag the element under `selector` with the in-page button, then save the form as it is
  * (record becomes "queued"). Returns the new record id.
  */
-export async function flagAndSave(context: BrowserContext, page: Page, selector: string): Promise<string> {
+export async function flagAndSave(context: BrowserContext, page: Page, selector: string, fill?: (review: Page) => Promise<void>): Promise<string> {
   const seen = new Set(context.pages());
   await clickInPageFlag(page, selector);
   const review = await newReview(context, seen);
   await review.waitForSelector('#save');
   await fillMonitorIfAsked(review);
+  if (fill) await fill(review);
   await review.click('#save');
   await review.waitForSelector('#save-ok', { timeout: 10_000 });
   const id = new URL(review.url()).searchParams.get('id')!;

@@ -16,12 +16,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/app';
 import { spawnServer, type ChildServer } from '../../server/test/child';
+import { pgSchema } from '../../server/test/pg-schema';
 import {
-  axeViolations, configureBackend, E2E_POST_URL, extensionId, flagInPage, fillMonitorIfAsked, launchChromium, readStore, ROOT, serviceWorker,
+  axeViolations, configureBackend, E2E_POST_URL, extensionId, flagAndSave, launchChromium, readStore, ROOT, serviceWorker,
   startFixtureServer, tempProfile, until, which, type FixtureServer,
 } from './support';
 
@@ -58,19 +58,13 @@ async function embedded(): Promise<Backends> {
 }
 
 async function twoProcesses(): Promise<Backends> {
-  const schema = `asn_e2e_ws_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = new URL(PG_URL!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = await pgSchema(PG_URL!, 'asn_e2e_ws');
   const dir = mkdtempSync(join(tmpdir(), 'asn-e2e-ws-pg-'));
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ tokens: TOKEN_CONFIG }));
   // Two processes, each with its own data folder (no shared disk), one database, one server key file.
   const env = (n: number) => ({
-    DATABASE_URL: url.toString(), ASN_SERVER_CONFIG: config, ASN_SERVER_KEY_FILE: join(dir, 'server-key.json'),
+    DATABASE_URL: schema.url, ASN_SERVER_CONFIG: config, ASN_SERVER_KEY_FILE: join(dir, 'server-key.json'),
     ASN_SERVER_DATA: join(dir, `data-${n}`), HOST: '127.0.0.1',
   });
   const one: ChildServer = await spawnServer(env(1));
@@ -83,10 +77,7 @@ async function twoProcesses(): Promise<Backends> {
     async close() {
       await one.stop();
       await two.stop();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await schema.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -103,16 +94,8 @@ async function monitorBrowser(name: string, fixturePort: number, server: string,
 }
 
 /** Flag, optionally type the NIP, save; returns the record id. */
-async function flag(context: BrowserContext, page: Page, selector: string, nip?: string): Promise<string> {
-  const { id, review } = await flagInPage(context, page, selector);
-  await review.waitForSelector('#save');
-  await fillMonitorIfAsked(review);
-  if (nip) await review.fill('#f-subject-nip', nip);
-  await review.click('#save');
-  await review.waitForSelector('#save-ok', { timeout: 10_000 });
-  await review.close();
-  return id;
-}
+const flag = (context: BrowserContext, page: Page, selector: string, nip?: string): Promise<string> =>
+  flagAndSave(context, page, selector, nip ? (review) => review.fill('#f-subject-nip', nip) : undefined);
 
 const synced = async (context: BrowserContext, ids: string[]) => until(async () => {
   const store = await readStore(await serviceWorker(context), { blobs: false });
